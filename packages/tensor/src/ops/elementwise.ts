@@ -1,0 +1,116 @@
+/**
+ * Element-wise ops with NumPy/PyTorch broadcasting and PyTorch's type promotion.
+ * Each is one primitive call (`unary` / `binary` / `where`) after shapes and dtypes are settled.
+ */
+import type { BinaryOp, UnaryOp } from '../backend.js';
+import { allocArray, isFloat, promoteTypes, scalarResultType, type DType } from '../dtype.js';
+import { broadcastShapes, fmtShape } from '../shape.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { expand } from '../views.js';
+
+/** Throws unless every tensor lives on the same backend. */
+export function assertSameBackend(op: string, ...xs: Tensor[]): void {
+  const first = xs[0]!.backend;
+  const other = xs.find((x) => x.backend !== first);
+  if (other) throw new Error(`${op}: tensors are on different backends (${first.name} and ${other.backend.name}); move one with .to('${first.name}')`);
+}
+
+/** A 0-d tensor holding `value`, on the same backend as `like`. */
+export function scalarLike(value: number, dtype: DType, like: Tensor): Tensor {
+  const data = allocArray(dtype, 1);
+  data[0] = value;
+  return Tensor.fromStorage(like.backend.fromArray(data), dtype, [], like.backend);
+}
+
+/** Turns a (tensor, number) pair into two tensors with the dtype PyTorch would compute in. */
+function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  if (a instanceof Tensor && b instanceof Tensor) {
+    assertSameBackend(op, a, b);
+    return [a, b];
+  }
+  if (a instanceof Tensor) return [a, scalarLike(b as number, scalarResultType(a.dtype, b as number), a)];
+  if (b instanceof Tensor) return [scalarLike(a, scalarResultType(b.dtype, a), b), b];
+  throw new Error(`${op}: at least one operand must be a Tensor, got two numbers (${a}, ${b})`);
+}
+
+function binary(op: BinaryOp, a: TensorLike, b: TensorLike, resultDType: (common: DType) => DType): Tensor {
+  const [x, y] = operands(op, a, b);
+  const shape = broadcastShapes(op, x.shape, y.shape);
+  const dtype = resultDType(promoteTypes(x.dtype, y.dtype));
+  return Tensor.fromStorage(x.backend.binary(op, expand(x, shape), expand(y, shape), dtype), dtype, shape, x.backend);
+}
+
+const same = (d: DType) => d;
+const floating = (d: DType): DType => (isFloat(d) ? d : 'float32');
+const boolean = (): DType => 'bool';
+
+export const add = (a: TensorLike, b: TensorLike) => binary('add', a, b, same);
+export const sub = (a: TensorLike, b: TensorLike) => binary('sub', a, b, same);
+export const mul = (a: TensorLike, b: TensorLike) => binary('mul', a, b, same);
+/** True division: integer inputs give float32, as in PyTorch. */
+export const div = (a: TensorLike, b: TensorLike) => binary('div', a, b, floating);
+export const pow = (a: TensorLike, b: TensorLike) => binary('pow', a, b, same);
+export const maximum = (a: TensorLike, b: TensorLike) => binary('maximum', a, b, same);
+export const minimum = (a: TensorLike, b: TensorLike) => binary('minimum', a, b, same);
+export const eq = (a: TensorLike, b: TensorLike) => binary('eq', a, b, boolean);
+export const ne = (a: TensorLike, b: TensorLike) => binary('ne', a, b, boolean);
+export const lt = (a: TensorLike, b: TensorLike) => binary('lt', a, b, boolean);
+export const le = (a: TensorLike, b: TensorLike) => binary('le', a, b, boolean);
+export const gt = (a: TensorLike, b: TensorLike) => binary('gt', a, b, boolean);
+export const ge = (a: TensorLike, b: TensorLike) => binary('ge', a, b, boolean);
+export const logicalAnd = (a: TensorLike, b: TensorLike) => binary('and', a, b, boolean);
+export const logicalOr = (a: TensorLike, b: TensorLike) => binary('or', a, b, boolean);
+
+function unary(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
+  return Tensor.fromStorage(x.backend.unary(op, x, dtype), dtype, x.shape, x.backend);
+}
+
+/** Ops whose result is a real number: integer inputs give float32, as in PyTorch. */
+const floatUnary = (op: UnaryOp) => (x: Tensor) => unary(op, x, floating(x.dtype));
+/** Ops that keep the input's dtype. */
+const sameUnary = (op: UnaryOp) => (x: Tensor) => unary(op, x, x.dtype === 'bool' ? 'int32' : x.dtype);
+
+export const neg = sameUnary('neg');
+export const abs = sameUnary('abs');
+export const sign = sameUnary('sign');
+export const relu = sameUnary('relu');
+export const floor = sameUnary('floor');
+export const exp = floatUnary('exp');
+export const log = floatUnary('log');
+export const sqrt = floatUnary('sqrt');
+export const rsqrt = floatUnary('rsqrt');
+export const tanh = floatUnary('tanh');
+export const sigmoid = floatUnary('sigmoid');
+export const erf = floatUnary('erf');
+export const sin = floatUnary('sin');
+export const cos = floatUnary('cos');
+export const logicalNot = (x: Tensor) => unary('not', x, 'bool');
+
+/** cond ? a : b element-wise, broadcasting all three; `cond` must be a bool tensor. */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (cond.dtype !== 'bool') throw new Error(`where: condition must be a bool tensor (e.g. x.gt(0)), got ${cond.dtype}`);
+  const [x, y] =
+    a instanceof Tensor || b instanceof Tensor
+      ? operands('where', a, b)
+      : [scalarLike(a, 'float32', cond), scalarLike(b, 'float32', cond)];
+  assertSameBackend('where', cond, x, y);
+  const shape = broadcastShapes('where', cond.shape, x.shape, y.shape);
+  const dtype = promoteTypes(x.dtype, y.dtype);
+  const storage = cond.backend.where(expand(cond, shape), expand(x, shape), expand(y, shape), dtype);
+  return Tensor.fromStorage(storage, dtype, shape, cond.backend);
+}
+
+/** Limits values to [min, max]; either bound may be omitted. */
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  if (min === undefined && max === undefined) throw new Error('clamp: give at least one of min and max');
+  if (min !== undefined && max !== undefined && min > max) throw new Error(`clamp: min ${min} is greater than max ${max}`);
+  let y = x;
+  if (min !== undefined) y = maximum(y, min);
+  if (max !== undefined) y = minimum(y, max);
+  return y;
+}
+
+/** Error for ops that need a floating-point input. */
+export function assertFloat(op: string, x: Tensor): void {
+  if (!isFloat(x.dtype)) throw new Error(`${op}: expected a float32 or float64 tensor, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
+}

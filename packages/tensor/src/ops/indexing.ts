@@ -1,0 +1,69 @@
+/** Index-based ops: gather / indexSelect (embedding lookup), scatterAdd, oneHot. */
+import { fmtShape, normalizeAxis } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { expand, reshape } from '../views.js';
+import { arange } from './create.js';
+import { assertSameBackend } from './elementwise.js';
+
+function assertIndex(op: string, index: Tensor): void {
+  if (index.dtype !== 'int32') throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype}`);
+}
+
+/** Checks PyTorch's gather/scatter shape rule: index.shape[d] ≤ x.shape[d] for every d ≠ axis. */
+function assertIndexShape(op: string, x: Tensor, axis: number, index: Tensor): void {
+  const bad = index.rank !== x.rank || index.shape.some((n, d) => d !== axis && n > x.shape[d]!);
+  if (bad) throw new Error(`${op}: index of shape ${fmtShape(index.shape)} does not fit input ${fmtShape(x.shape)} along axis ${axis} (same rank; other dims no larger)`);
+}
+
+/** out[p] = x[p with p[axis] replaced by index[p]]; out has the shape of `index`. */
+export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
+  assertSameBackend('gather', x, index);
+  assertIndex('gather', index);
+  const d = normalizeAxis('gather', axis, x.rank);
+  assertIndexShape('gather', x, d, index);
+  return Tensor.fromStorage(x.backend.gather(x, d, index), x.dtype, index.shape, x.backend);
+}
+
+/**
+ * Picks the slices `index[i]` along `axis`: out.shape = x.shape with that axis replaced by
+ * index.shape (so an [V, D] table indexed by [B, T] ids gives [B, T, D], an embedding lookup).
+ * Built on gather with a stride-0 expanded index, so no index copy is made.
+ */
+export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
+  assertIndex('indexSelect', index);
+  const d = normalizeAxis('indexSelect', axis, x.rank);
+  const flat = reshape(index, [-1]);
+  const shape = x.shape.map((n, i) => (i === d ? flat.size : n));
+  const idx = expand(reshape(flat, shape.map((n, i) => (i === d ? n : 1))), shape);
+  const out = gather(x, d, idx);
+  return reshape(out, [...x.shape.slice(0, d), ...index.shape, ...x.shape.slice(d + 1)]);
+}
+
+/** Out of place scatter-add: a copy of x where x[p with p[axis] := index[p]] += src[p]; repeats accumulate. */
+export function scatterAdd(x: Tensor, axis: number, index: Tensor, src: Tensor): Tensor {
+  assertSameBackend('scatterAdd', x, index, src);
+  assertIndex('scatterAdd', index);
+  if (src.dtype !== x.dtype) throw new Error(`scatterAdd: src dtype ${src.dtype} differs from input dtype ${x.dtype}`);
+  const d = normalizeAxis('scatterAdd', axis, x.rank);
+  assertIndexShape('scatterAdd', x, d, index);
+  if (src.rank !== index.rank || index.shape.some((n, i) => n > src.shape[i]!)) {
+    throw new Error(`scatterAdd: src of shape ${fmtShape(src.shape)} is smaller than index ${fmtShape(index.shape)}`);
+  }
+  return Tensor.fromStorage(x.backend.scatterAdd(x, d, index, narrowTo(src, index.shape)), x.dtype, x.shape, x.backend);
+}
+
+/** The leading `shape` corner of x (scatter reads only the part of src that the index covers). */
+function narrowTo(x: Tensor, shape: readonly number[]): Tensor {
+  return shape.reduce((t, n, d) => t.narrow(d, 0, n), x);
+}
+
+/** int32 class ids [...] → float32 one-hot [..., numClasses]. */
+export function oneHot(ids: Tensor, numClasses: number): Tensor {
+  assertIndex('oneHot', ids);
+  if (ids.size > 0) {
+    const [lo, hi] = [ids.min().item(), ids.max().item()];
+    if (lo < 0 || hi >= numClasses) throw new Error(`oneHot: class ids must lie in [0, ${numClasses}), got values from ${lo} to ${hi}`);
+  }
+  const classes = arange(numClasses, { dtype: 'int32', backend: ids.backend.name });
+  return ids.unsqueeze(-1).eq(classes).to('float32');
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'tools/**/*.test.ts'],
+    // CI has 2 cores; fork per file so one heavy file does not starve the rest.
+    pool: 'forks',
+    testTimeout: 60_000,
+  },
+});
