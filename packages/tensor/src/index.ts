@@ -29,3 +29,4 @@ export { gather, indexSelect, scatterAdd, oneHot } from './ops/indexing.js';
 export { concat, stack, split, chunk } from './ops/join.js';
 export { triu, tril } from './ops/triangular.js';
 export { fromNdarray, toNdarray } from './ndarray.js';
+export { parseSafetensors, serializeSafetensors, type SafetensorsContents, type SerializeSafetensorsOptions } from './safetensors.js';
