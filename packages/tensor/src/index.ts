@@ -22,10 +22,10 @@ export {
   logicalAnd, logicalOr, logicalNot, neg, abs, sign, relu, floor, exp, log, sqrt, rsqrt,
   tanh, sigmoid, erf, sin, cos, where, clamp,
 } from './ops/elementwise.js';
-export { gelu, quickGelu, softmax, logSoftmax, layerNorm } from './ops/activation.js';
+export { gelu, quickGelu, softmax, logSoftmax, layerNorm, layerNormAxes, standardize } from './ops/activation.js';
 export { sum, prod, max, min, argmax, argmin, mean, variance, logsumexp } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
-export { gather, indexSelect, scatterAdd, oneHot } from './ops/indexing.js';
+export { gather, indexSelect, scatterAdd, oneHot, selectionIndex } from './ops/indexing.js';
 export { concat, stack, split, chunk } from './ops/join.js';
 export { triu, tril } from './ops/triangular.js';
 export { fromNdarray, toNdarray } from './ndarray.js';

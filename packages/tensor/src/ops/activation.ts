@@ -47,6 +47,15 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
  * (as PyTorch), then an optional element-wise affine `weight`·x̂ + `bias`.
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
+  const axes = layerNormAxes(x, normalizedShape, weight, bias);
+  let y = standardize(x, axes, eps).xhat;
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
+  return y;
+}
+
+/** Checks layerNorm's arguments and returns the axes it normalises over. */
+export function layerNormAxes(x: Tensor, normalizedShape: readonly number[], weight?: Tensor, bias?: Tensor): number[] {
   assertFloat('layerNorm', x);
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.rank - k);
@@ -58,10 +67,12 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
       throw new Error(`layerNorm: ${name} has shape [${p.shape.join(',')}], expected [${normalizedShape.join(',')}]`);
     }
   }
-  const axes = [...Array(k).keys()].map((i) => x.rank - k + i);
+  return [...Array(k).keys()].map((i) => x.rank - k + i);
+}
+
+/** x̂ = (x - mean) · rstd with rstd = 1/√(biased var + eps), over `axes` (kept as size 1 in rstd). */
+export function standardize(x: Tensor, axes: readonly number[], eps: number): { xhat: Tensor; rstd: Tensor } {
   const centred = sub(x, mean(x, axes, true));
-  let y = centred.mul(rsqrt(mean(centred.mul(centred), axes, true).add(eps)));
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
+  const rstd = rsqrt(mean(centred.mul(centred), axes, true).add(eps));
+  return { xhat: centred.mul(rstd), rstd };
 }

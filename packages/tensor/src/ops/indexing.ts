@@ -27,16 +27,20 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
 /**
  * Picks the slices `index[i]` along `axis`: out.shape = x.shape with that axis replaced by
  * index.shape (so an [V, D] table indexed by [B, T] ids gives [B, T, D], an embedding lookup).
- * Built on gather with a stride-0 expanded index, so no index copy is made.
+ * Built on gather with a stride-0 expanded index (see selectionIndex), so no index copy is made.
  */
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
-  assertIndex('indexSelect', index);
   const d = normalizeAxis('indexSelect', axis, x.rank);
-  const flat = reshape(index, [-1]);
-  const shape = x.shape.map((n, i) => (i === d ? flat.size : n));
-  const idx = expand(reshape(flat, shape.map((n, i) => (i === d ? n : 1))), shape);
-  const out = gather(x, d, idx);
+  const out = gather(x, d, selectionIndex(x.shape, d, index));
   return reshape(out, [...x.shape.slice(0, d), ...index.shape, ...x.shape.slice(d + 1)]);
+}
+
+/** The gather index that makes indexSelect(x, axis, index): the flat ids, broadcast over the other dims. */
+export function selectionIndex(shape: readonly number[], axis: number, index: Tensor): Tensor {
+  assertIndex('indexSelect', index);
+  const flat = reshape(index, [-1]);
+  const target = shape.map((n, i) => (i === axis ? flat.size : n));
+  return expand(reshape(flat, target.map((n, i) => (i === axis ? n : 1))), target);
 }
 
 /** Out of place scatter-add: a copy of x where x[p with p[axis] := index[p]] += src[p]; repeats accumulate. */
