@@ -1,0 +1,92 @@
+/**
+ * Element-wise ops and their derivatives. `g` is the gradient of the loss w.r.t. the output;
+ * each rule returns the gradient w.r.t. each input, summed back over broadcast dims.
+ */
+import * as T from '@glimpse/tensor';
+import type { Tensor } from '@glimpse/tensor';
+import { Variable, type VarLike } from '../variable.js';
+import { asVariable, unbroadcast, valueOf } from './util.js';
+
+type Operand = Tensor | number;
+type BinaryRule = (g: Tensor, out: Tensor, a: Operand, b: Operand) => [Tensor | undefined, Tensor | undefined];
+
+function binary(op: string, forward: (a: Operand, b: Operand) => Tensor, rule: BinaryRule) {
+  return (a: VarLike, b: VarLike): Variable => {
+    const like = a instanceof Variable ? a : (b as Variable);
+    if (!(like instanceof Variable)) throw new Error(`${op}: at least one operand must be a Variable`);
+    const [x, y] = [valueOf(a), valueOf(b)];
+    const out = forward(x, y);
+    const inputs = [asVariable(a, like), asVariable(b, like)];
+    return Variable.fromOp(op, out, inputs, (g) => {
+      const [ga, gb] = rule(g, out, x, y);
+      return [ga && unbroadcast(ga, inputs[0]!.shape), gb && unbroadcast(gb, inputs[1]!.shape)];
+    });
+  };
+}
+
+function unary(op: string, forward: (x: Tensor) => Tensor, rule: (g: Tensor, out: Tensor, x: Tensor) => Tensor) {
+  return (x: Variable): Variable => {
+    const out = forward(x.data);
+    return Variable.fromOp(op, out, [x], (g) => [rule(g, out, x.data)]);
+  };
+}
+
+export const add = binary('add', T.add, (g) => [g, g]);
+export const sub = binary('sub', T.sub, (g) => [g, g.neg()]);
+export const mul = binary('mul', T.mul, (g, _, a, b) => [g.mul(b), g.mul(a)]);
+export const div = binary('div', T.div, (g, out, _, b) => [g.div(b), g.mul(out).div(b).neg()]);
+// d(a^b)/da = b·a^(b-1); d(a^b)/db = a^b·ln a, taken as 0 where a = 0 (PyTorch's convention).
+export const pow = binary('pow', T.pow, (g, out, a, b) => {
+  const ga = typeof a === 'number' ? undefined : g.mul(T.mul(b, T.pow(a, T.sub(b, 1))));
+  if (typeof b === 'number') return [ga, undefined];
+  const gb = typeof a === 'number' ? g.mul(out).mul(a === 0 ? 0 : Math.log(a)) : g.mul(T.where(T.eq(a, 0), 0, out.mul(a.log())));
+  return [ga, gb];
+});
+// Ties split the gradient in half, as PyTorch does for maximum/minimum.
+const tieSplit = (g: Tensor, a: Operand, b: Operand, wins: (a: Operand, b: Operand) => Tensor): [Tensor, Tensor] => {
+  const share = T.where(wins(a, b), 1, T.where(T.eq(a, b), 0.5, 0));
+  return [g.mul(share), g.mul(T.sub(1, share))];
+};
+export const maximum = binary('maximum', T.maximum, (g, _, a, b) => tieSplit(g, a, b, T.gt));
+export const minimum = binary('minimum', T.minimum, (g, _, a, b) => tieSplit(g, a, b, T.lt));
+
+export const neg = unary('neg', T.neg, (g) => g.neg());
+export const abs = unary('abs', T.abs, (g, _, x) => g.mul(x.sign()));
+export const exp = unary('exp', T.exp, (g, out) => g.mul(out));
+export const log = unary('log', T.log, (g, _, x) => g.div(x));
+export const sqrt = unary('sqrt', T.sqrt, (g, out) => g.div(out.mul(2)));
+export const rsqrt = unary('rsqrt', T.rsqrt, (g, out) => g.mul(out.pow(3)).mul(-0.5));
+export const tanh = unary('tanh', T.tanh, (g, out) => g.mul(T.sub(1, out.mul(out))));
+export const sigmoid = unary('sigmoid', T.sigmoid, (g, out) => g.mul(out).mul(T.sub(1, out)));
+export const relu = unary('relu', T.relu, (g, _, x) => T.where(x.gt(0), g, 0));
+export const erf = unary('erf', T.erf, (g, _, x) => g.mul(x.mul(x).neg().exp()).mul(2 / Math.sqrt(Math.PI)));
+export const sin = unary('sin', T.sin, (g, _, x) => g.mul(x.cos()));
+export const cos = unary('cos', T.cos, (g, _, x) => g.mul(x.sin()).neg());
+
+/** clamp passes the gradient where min ≤ x ≤ max (bounds included, as in PyTorch). */
+export function clamp(x: Variable, min?: number, max?: number): Variable {
+  const out = T.clamp(x.data, min, max);
+  return Variable.fromOp('clamp', out, [x], (g) => {
+    let inside = T.ge(x.data, min ?? -Infinity);
+    if (max !== undefined) inside = inside.logicalAnd(x.data.le(max));
+    return [T.where(inside, g, 0)];
+  });
+}
+
+/** cond ? a : b; the gradient goes to whichever side was picked. */
+export function where(cond: Tensor, a: VarLike, b: VarLike): Variable {
+  const like = a instanceof Variable ? a : (b as Variable);
+  if (!(like instanceof Variable)) throw new Error('where: at least one of a, b must be a Variable');
+  const out = T.where(cond, valueOf(a), valueOf(b));
+  const inputs = [asVariable(a, like), asVariable(b, like)];
+  return Variable.fromOp('where', out, inputs, (g) => [
+    unbroadcast(T.where(cond, g, 0), inputs[0]!.shape),
+    unbroadcast(T.where(cond, 0, g), inputs[1]!.shape),
+  ]);
+}
+
+/** Converts dtype; the gradient is converted back. */
+export function cast(x: Variable, dtype: T.DType): Variable {
+  if (dtype === x.dtype) return x;
+  return Variable.fromOp('cast', x.data.to(dtype), [x], (g) => [g.to(x.dtype)]);
+}

@@ -1,0 +1,20 @@
+/** Matrix product: d(A·B) = dA·B + A·dB, so ∂L/∂A = G·Bᵀ and ∂L/∂B = Aᵀ·G (summed over broadcast batches). */
+import * as T from '@glimpse/tensor';
+import { Variable, type VarLike } from '../variable.js';
+import { asVariable, unbroadcast } from './util.js';
+import { squeeze, unsqueeze } from './views.js';
+
+export function matmul(a: VarLike, b: VarLike): Variable {
+  const like = a instanceof Variable ? a : b;
+  if (!(like instanceof Variable)) throw new Error('matmul: at least one operand must be a Variable');
+  const x = asVariable(a, like);
+  const y = asVariable(b, like);
+  // 1-D operands are a row / column vector whose extra dim is removed again (PyTorch's rule).
+  if (x.rank === 1 && y.rank >= 1) return squeeze(matmul(unsqueeze(x, 0), y), -2);
+  if (y.rank === 1 && x.rank >= 1) return squeeze(matmul(x, unsqueeze(y, 1)), -1);
+  const out = T.matmul(x.data, y.data);
+  return Variable.fromOp('matmul', out, [x, y], (g) => [
+    unbroadcast(g.matmul(y.data.transpose()), x.shape),
+    unbroadcast(x.data.transpose().matmul(g), y.shape),
+  ]);
+}
