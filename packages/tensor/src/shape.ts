@@ -43,12 +43,22 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   return out;
 }
 
-/** Turns a possibly negative axis into 0..rank-1, or throws naming the op. */
+/**
+ * Turns a possibly negative axis into 0..rank-1, or throws naming the op. As in PyTorch, a 0-d
+ * tensor accepts axis 0 and -1 (both 0), for reductions and softmax over "its only element".
+ */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  const n = Math.max(rank, 1);
+  if (!Number.isInteger(axis) || axis < -n || axis >= n) {
     throw new Error(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
   }
-  return axis < 0 ? axis + rank : axis;
+  return axis < 0 ? axis + n : axis;
+}
+
+/** Like normalizeAxis, for ops that index into the dim (so a 0-d tensor has none to offer). */
+export function normalizeDim(op: string, axis: number, rank: number): number {
+  if (rank === 0) throw new Error(`${op}: cannot be applied to a 0-d tensor (it has no dims)`);
+  return normalizeAxis(op, axis, rank);
 }
 
 /** Normalises a list of axes (undefined = all), sorted and without repeats. */

@@ -3,7 +3,7 @@
  * strides earn their keep: transpose swaps two strides, expand sets a stride to 0, slice moves
  * the offset and multiplies a stride by the step.
  */
-import { assertShape, contiguousStrides, fmtShape, normalizeAxis, sizeOf } from './shape.js';
+import { assertShape, contiguousStrides, fmtShape, normalizeAxis, normalizeDim, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 function withView(x: Tensor, shape: readonly number[], strides: readonly number[], offset = x.offset): Tensor {
@@ -85,13 +85,14 @@ export function transpose(x: Tensor, a = -2, b = -1): Tensor {
   const axes = [...Array(x.rank).keys()];
   const i = normalizeAxis('transpose', a, x.rank);
   const j = normalizeAxis('transpose', b, x.rank);
+  if (x.rank === 0) return permute(x, []); // a 0-d tensor is its own transpose, as in PyTorch
   [axes[i], axes[j]] = [axes[j]!, axes[i]!];
   return permute(x, axes);
 }
 
 /** Elements start, start+step, … < end along `axis` (negative start/end count from the end). */
 export function slice(x: Tensor, axis: number, start = 0, end?: number, step = 1): Tensor {
-  const d = normalizeAxis('slice', axis, x.rank);
+  const d = normalizeDim('slice', axis, x.rank);
   const n = x.shape[d]!;
   if (!Number.isInteger(step) || step < 1) throw new Error(`slice: step must be a positive integer, got ${step}`);
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
@@ -106,7 +107,7 @@ export function slice(x: Tensor, axis: number, start = 0, end?: number, step = 1
 
 /** `length` elements from `start` along `axis`; unlike slice, out-of-range is an error. */
 export function narrow(x: Tensor, axis: number, start: number, length: number): Tensor {
-  const d = normalizeAxis('narrow', axis, x.rank);
+  const d = normalizeDim('narrow', axis, x.rank);
   const n = x.shape[d]!;
   const s = start < 0 ? start + n : start;
   if (s < 0 || length < 0 || s + length > n) {
@@ -117,7 +118,7 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
 
 /** Picks index `i` along `axis` and drops that axis (x[:, i] in PyTorch). */
 export function select(x: Tensor, axis: number, i: number): Tensor {
-  const d = normalizeAxis('select', axis, x.rank);
+  const d = normalizeDim('select', axis, x.rank);
   const n = x.shape[d]!;
   const j = i < 0 ? i + n : i;
   if (!Number.isInteger(j) || j < 0 || j >= n) throw new Error(`select: index ${i} is out of range for dim ${d} of size ${n}`);
@@ -143,6 +144,10 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Removes size-1 dims (all of them, or the given axes, which must have size 1). */
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
+  if (x.rank === 0) {
+    if (axis !== undefined) (typeof axis === 'number' ? [axis] : axis).forEach((a) => normalizeAxis('squeeze', a, 0));
+    return withView(x, [], []);
+  }
   const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis('squeeze', a, x.rank));
   for (const a of axes) if (x.shape[a] !== 1) throw new Error(`squeeze: dim ${a} of ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`);
   return withView(x, x.shape.filter((_, i) => !axes.includes(i)), x.strides.filter((_, i) => !axes.includes(i)));

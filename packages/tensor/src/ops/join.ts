@@ -1,5 +1,5 @@
 /** Joining and splitting along an axis. */
-import { fmtShape, normalizeAxis } from '../shape.js';
+import { fmtShape, normalizeAxis, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { slice, unsqueeze } from '../views.js';
 import { assertSameBackend } from './elementwise.js';
@@ -9,7 +9,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 0) throw new Error('concat: needs at least one tensor');
   const first = xs[0]!;
   assertSameBackend('concat', ...xs);
-  const d = normalizeAxis('concat', axis, first.rank);
+  const d = normalizeDim('concat', axis, first.rank);
   for (const [i, x] of xs.entries()) {
     if (x.dtype !== first.dtype) throw new Error(`concat: tensor ${i} has dtype ${x.dtype}, tensor 0 has ${first.dtype}`);
     if (x.rank !== first.rank || x.shape.some((n, k) => k !== d && n !== first.shape[k])) {
@@ -37,7 +37,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
  * or of the listed sizes, which must add up to the dim.
  */
 export function split(x: Tensor, sizes: number | readonly number[], axis = 0): Tensor[] {
-  const d = normalizeAxis('split', axis, x.rank);
+  const d = normalizeDim('split', axis, x.rank);
   const n = x.shape[d]!;
   let list: number[];
   if (typeof sizes === 'number') {
@@ -56,6 +56,6 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
 /** Splits into `chunks` nearly equal views (PyTorch's chunk: ceil(n / chunks) each). */
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
-  const d = normalizeAxis('chunk', axis, x.rank);
+  const d = normalizeDim('chunk', axis, x.rank);
   return split(x, Math.max(Math.ceil(x.shape[d]! / chunks), 1), d);
 }
