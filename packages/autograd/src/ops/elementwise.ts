@@ -37,7 +37,7 @@ export const mul = binary('mul', T.mul, (g, _, a, b) => [g.mul(b), g.mul(a)]);
 export const div = binary('div', T.div, (g, out, _, b) => [g.div(b), g.mul(out).div(b).neg()]);
 // d(a^b)/da = b·a^(b-1); d(a^b)/db = a^b·ln a, taken as 0 where a = 0 (PyTorch's convention).
 export const pow = binary('pow', T.pow, (g, out, a, b) => {
-  const ga = typeof a === 'number' ? undefined : g.mul(T.mul(b, T.pow(a, T.sub(b, 1))));
+  const ga = typeof a === 'number' ? undefined : g.mul(a.pow(typeof b === 'number' ? b - 1 : b.sub(1)).mul(b));
   if (typeof b === 'number') return [ga, undefined];
   const gb = typeof a === 'number' ? g.mul(out).mul(a === 0 ? 0 : Math.log(a)) : g.mul(T.where(T.eq(a, 0), 0, out.mul(a.log())));
   return [ga, gb];

@@ -10,8 +10,12 @@ export function matmul(a: VarLike, b: VarLike): Variable {
   const x = asVariable(a, like);
   const y = asVariable(b, like);
   // 1-D operands are a row / column vector whose extra dim is removed again (PyTorch's rule).
-  if (x.rank === 1 && y.rank >= 1) return squeeze(matmul(unsqueeze(x, 0), y), -2);
-  if (y.rank === 1 && x.rank >= 1) return squeeze(matmul(x, unsqueeze(y, 1)), -1);
+  if (x.rank === 1 || y.rank === 1) {
+    let out = matmul(x.rank === 1 ? unsqueeze(x, 0) : x, y.rank === 1 ? unsqueeze(y, 1) : y);
+    if (x.rank === 1) out = squeeze(out, -2);
+    if (y.rank === 1) out = squeeze(out, -1);
+    return out;
+  }
   const out = T.matmul(x.data, y.data);
   return Variable.fromOp('matmul', out, [x, y], (g) => [
     unbroadcast(g.matmul(y.data.transpose()), x.shape),
