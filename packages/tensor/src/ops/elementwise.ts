@@ -24,6 +24,11 @@ export function scalarLike(value: number, dtype: DType, like: Tensor): Tensor {
 
 /** Turns a (tensor, number) pair into two tensors with the dtype PyTorch would compute in. */
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  for (const x of [a, b]) {
+    if (!(x instanceof Tensor) && typeof x !== 'number') {
+      throw new Error(`${op}: expected a Tensor or a number, got ${(x as object)?.constructor?.name ?? typeof x} (to record gradients, call the op on the Variable: v.${op}(t))`);
+    }
+  }
   if (a instanceof Tensor && b instanceof Tensor) {
     assertSameBackend(op, a, b);
     return [a, b];
