@@ -12,7 +12,7 @@ const data = (v: View) => v.storage as TypedArray;
 /** Converts a double to what `dtype` stores: ints truncate toward zero (the typed array wraps). */
 function storeConverter(dtype: DType): ((x: number) => number) | undefined {
   if (dtype === 'int32') return Math.trunc;
-  if (dtype === 'bool') return (x) => (x ? 1 : 0);
+  if (dtype === 'bool') return (x) => (x !== 0 ? 1 : 0); // NaN is true, as in C++ and PyTorch
   return undefined;
 }
 

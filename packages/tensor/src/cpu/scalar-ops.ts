@@ -18,7 +18,7 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   sin: Math.sin,
   cos: Math.cos,
   floor: Math.floor,
-  not: (x) => (x ? 0 : 1),
+  not: (x) => (x !== 0 ? 0 : 1), // NaN counts as true (nonzero), as in PyTorch
 };
 
 export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -26,7 +26,7 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  pow: (a, b) => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b)), // C pow, as PyTorch
   // NaN propagates through maximum/minimum, as in PyTorch (Math.max does this too).
   maximum: Math.max,
   minimum: Math.min,
@@ -36,6 +36,6 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
-  and: (a, b) => (a && b ? 1 : 0),
-  or: (a, b) => (a || b ? 1 : 0),
+  and: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  or: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
 };
