@@ -111,6 +111,14 @@ describe('Variable and backward', () => {
     expect(y.inputs[1]!.requiresGrad).toBe(false);
   });
 
+  it('assign replaces a leaf value (optimizer steps) and checks shape, dtype and leafness', () => {
+    const w = v([1, 2]);
+    w.assign(tensor([3, 4], { dtype: 'float64' }));
+    expect(w.data.toArray()).toEqual([3, 4]);
+    expect(() => w.assign(tensor([1, 2, 3], { dtype: 'float64' }))).toThrow(/expected float64 \[2\], got float64 \[3\]/);
+    expect(() => w.mul(2).assign(tensor([1, 2], { dtype: 'float64' }))).toThrow(/only leaf Variables can be assigned, this one was made by 'mul'/);
+  });
+
   it('cannot switch off requiresGrad on a non-leaf', () => {
     const y = v([1]).mul(2);
     expect(() => (y.requiresGrad = false)).toThrow(/non-leaf.*detach/);

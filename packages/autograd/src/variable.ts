@@ -21,8 +21,8 @@ export type VarLike = Variable | Tensor | number;
 type Axes = number | readonly number[];
 
 export class Variable {
-  /** The value. */
-  readonly data: Tensor;
+  /** The value (replaced in place only through `assign`). */
+  data: Tensor;
   /** Accumulated gradient of the last backward passes (leaves, and Variables that called retainGrad). */
   grad: Tensor | undefined;
   private _requiresGrad: boolean;
@@ -93,6 +93,19 @@ export class Variable {
   /** Same value, cut from the graph. */
   detach(): Variable {
     return new Variable(this.data);
+  }
+
+  /**
+   * Replaces the value of a leaf, e.g. an optimizer step `w.assign(w.data.sub(w.grad.mul(lr)))`.
+   * Shape and dtype must stay the same; graphs already built keep the old value.
+   */
+  assign(value: Tensor): this {
+    if (this.node) throw new Error(`assign: only leaf Variables can be assigned, this one was made by '${this.node.op}'`);
+    if (value.dtype !== this.data.dtype || value.shape.join() !== this.data.shape.join()) {
+      throw new Error(`assign: expected ${this.data.dtype} [${this.shape.join(',')}], got ${value.dtype} [${value.shape.join(',')}]`);
+    }
+    this.data = value;
+    return this;
   }
 
   /** Keeps `.grad` on this non-leaf Variable after backward (leaves always keep it). */
