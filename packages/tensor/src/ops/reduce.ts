@@ -10,7 +10,10 @@ type Axes = number | readonly number[] | undefined;
 
 function reduce(op: ReduceOp, x: Tensor, axis: Axes, keepdim: boolean, dtype: DType): Tensor {
   const axes = normalizeAxes(op, axis, x.rank);
-  if (x.rank === 0) return x.to(dtype).clone(); // a 0-d tensor reduces to itself, as in PyTorch
+  if (x.rank === 0) {
+    // A 0-d tensor reduces to itself (its only index, 0, for argmax/argmin), as in PyTorch.
+    return op === 'argmax' || op === 'argmin' ? x.to('int32').mul(0) : x.to(dtype).clone();
+  }
   if ((op === 'max' || op === 'min' || op === 'argmax' || op === 'argmin') && axes.some((a) => x.shape[a] === 0)) {
     throw new Error(`${op}: cannot reduce an empty dim of ${fmtShape(x.shape)} (there is no identity)`);
   }
@@ -43,7 +46,7 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined,
 export function mean(x: Tensor, axis?: Axes, keepdim = false): Tensor {
   assertFloat('mean', x);
   const axes = normalizeAxes('mean', axis, x.rank);
-  const count = sizeOf(axes.map((a) => x.shape[a]!));
+  const count = sizeOf(axes.map((a) => x.shape[a] ?? 1)); // a 0-d tensor's "dim" holds its one element
   return sum(x, axes, keepdim).div(count);
 }
 
@@ -51,17 +54,20 @@ export function mean(x: Tensor, axis?: Axes, keepdim = false): Tensor {
 export function variance(x: Tensor, axis?: Axes, keepdim = false, correction = 1): Tensor {
   assertFloat('var', x);
   const axes = normalizeAxes('var', axis, x.rank);
-  const count = sizeOf(axes.map((a) => x.shape[a]!));
+  const count = sizeOf(axes.map((a) => x.shape[a] ?? 1)); // a 0-d tensor's "dim" holds its one element
   const centred = sub(x, mean(x, axes, true));
   return sum(centred.mul(centred), axes, keepdim).div(Math.max(count - correction, 0));
 }
 
-/** log Σ exp(x), stable: m + log Σ exp(x - m) with m the max (0 where m is ±inf). */
+/**
+ * log Σ exp(x), stable: m + log Σ exp(x - m) with m the max (0 where m is ±inf, or where the
+ * reduced dims are empty, which gives log 0 = -inf as in PyTorch).
+ */
 export function logsumexp(x: Tensor, axis?: Axes, keepdim = false): Tensor {
   assertFloat('logsumexp', x);
   const axes = normalizeAxes('logsumexp', axis, x.rank);
-  const m = max(x, axes, true);
-  const finiteM = where(m.abs().lt(Infinity), m, 0);
+  const m = axes.some((a) => x.shape[a] === 0) ? undefined : max(x, axes, true);
+  const finiteM = m ? where(m.abs().lt(Infinity), m, 0) : 0;
   const out = log(sum(exp(sub(x, finiteM)), axes, true)).add(finiteM);
   return keepdim ? out : squeeze(out, axes);
 }
