@@ -30,6 +30,7 @@ export function quickGelu(x: Tensor): Tensor {
 export function softmax(x: Tensor, axis = -1): Tensor {
   assertFloat('softmax', x);
   const d = normalizeAxis('softmax', axis, x.rank);
+  if (x.shape[d] === 0) return x.clone(); // nothing to normalise (the max would have no identity)
   const e = exp(sub(x, max(x, d, true)));
   return e.div(sum(e, d, true));
 }
@@ -38,6 +39,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   assertFloat('logSoftmax', x);
   const d = normalizeAxis('logSoftmax', axis, x.rank);
+  if (x.shape[d] === 0) return x.clone();
   const shifted = sub(x, max(x, d, true));
   return shifted.sub(log(sum(exp(shifted), d, true)));
 }
