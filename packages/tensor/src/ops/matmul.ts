@@ -17,7 +17,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [M, K] = x.shape.slice(-2) as [number, number];
   const [K2, N] = y.shape.slice(-2) as [number, number];
   if (K !== K2) throw new Error(`matmul: cannot multiply ${fmtShape(a.shape)} by ${fmtShape(b.shape)} (inner dims ${K} ≠ ${K2})`);
-  const batch = broadcastShapes('matmul', x.shape.slice(0, -2), y.shape.slice(0, -2));
+  const [batchA, batchB] = [x.shape.slice(0, -2), y.shape.slice(0, -2)];
+  let batch: number[];
+  try {
+    batch = broadcastShapes('matmul', batchA, batchB);
+  } catch {
+    throw new Error(`matmul: cannot multiply ${fmtShape(a.shape)} by ${fmtShape(b.shape)} (batch dims ${fmtShape(batchA)} and ${fmtShape(batchB)} do not broadcast)`);
+  }
   const xb = expand(x, [...batch, M, K]);
   const yb = expand(y, [...batch, K, N]);
   let out = Tensor.fromStorage(a.backend.matmul(xb, yb, a.dtype), a.dtype, [...batch, M, N], a.backend);
