@@ -10,7 +10,7 @@ itself, following https://github.com/huggingface/safetensors exactly:
             it with no holes or overlaps. As the reference implementation does, data is laid
             out widest dtype first, then by name, so every tensor starts aligned.
 
-Run as a script, it writes fixtures/safetensors/from_python.safetensors: one tensor of every
+Run as a script (ops.py does it too), it writes fixtures/safetensors/from_python.safetensors: one tensor of every
 dtype Glimpse reads, which packages/tensor/src/safetensors.test.ts checks.
 """
 import json
@@ -123,7 +123,7 @@ def load_file(path):
         return deserialize(f.read())
 
 
-def _write_dtype_fixture():
+def write_dtype_fixture():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     out_dir = os.path.join(root, "fixtures", "safetensors")
     os.makedirs(out_dir, exist_ok=True)
@@ -163,4 +163,4 @@ def _write_dtype_fixture():
 
 
 if __name__ == "__main__":
-    _write_dtype_fixture()
+    write_dtype_fixture()

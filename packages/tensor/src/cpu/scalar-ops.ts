@@ -5,7 +5,7 @@ import { erf } from './erf.js';
 export const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), // sign(±0) = ±0, sign(NaN) = NaN, as in PyTorch
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), // sign(±0) = ±0, sign(NaN) = NaN as in NumPy (PyTorch gives 0: pytorch#41245)
   exp: Math.exp,
   log: Math.log,
   sqrt: Math.sqrt,
