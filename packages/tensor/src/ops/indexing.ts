@@ -1,5 +1,5 @@
 /** Index-based ops: gather / indexSelect (embedding lookup), scatterAdd, oneHot. */
-import { fmtShape, normalizeAxis } from '../shape.js';
+import { fmtShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expand, reshape } from '../views.js';
 import { arange } from './create.js';
@@ -19,7 +19,7 @@ function assertIndexShape(op: string, x: Tensor, axis: number, index: Tensor): v
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   assertSameBackend('gather', x, index);
   assertIndex('gather', index);
-  const d = normalizeAxis('gather', axis, x.rank);
+  const d = normalizeDim('gather', axis, x.rank);
   assertIndexShape('gather', x, d, index);
   return Tensor.fromStorage(x.backend.gather(x, d, index), x.dtype, index.shape, x.backend);
 }
@@ -30,7 +30,13 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
  * Built on gather with a stride-0 expanded index (see selectionIndex), so no index copy is made.
  */
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
-  const d = normalizeAxis('indexSelect', axis, x.rank);
+  const d = normalizeDim('indexSelect', axis, x.rank);
+  assertIndex('indexSelect', index);
+  // Checked here (not only in the backend's gather) so a bad token id names this op on every backend.
+  if (index.size > 0) {
+    const [lo, hi, n] = [index.min().item(), index.max().item(), x.shape[d]!];
+    if (lo < 0 || hi >= n) throw new Error(`indexSelect: index ${lo < 0 ? lo : hi} is out of range for axis ${d} of size ${n} (input ${fmtShape(x.shape)})`);
+  }
   const out = gather(x, d, selectionIndex(x.shape, d, index));
   return reshape(out, [...x.shape.slice(0, d), ...index.shape, ...x.shape.slice(d + 1)]);
 }
@@ -48,7 +54,7 @@ export function scatterAdd(x: Tensor, axis: number, index: Tensor, src: Tensor):
   assertSameBackend('scatterAdd', x, index, src);
   assertIndex('scatterAdd', index);
   if (src.dtype !== x.dtype) throw new Error(`scatterAdd: src dtype ${src.dtype} differs from input dtype ${x.dtype}`);
-  const d = normalizeAxis('scatterAdd', axis, x.rank);
+  const d = normalizeDim('scatterAdd', axis, x.rank);
   assertIndexShape('scatterAdd', x, d, index);
   if (src.rank !== index.rank || index.shape.some((n, i) => n > src.shape[i]!)) {
     throw new Error(`scatterAdd: src of shape ${fmtShape(src.shape)} is smaller than index ${fmtShape(index.shape)}`);
