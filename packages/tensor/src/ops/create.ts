@@ -16,6 +16,9 @@ export interface CreateOptions {
 
 export type NestedArray = number | boolean | readonly NestedArray[];
 
+/** A JS number as `dtype` stores it: bool is `v !== 0` (so 0.5 and NaN are true, as in PyTorch). */
+const toStored = (dtype: DType, v: number) => (dtype === 'bool' ? (v !== 0 ? 1 : 0) : v);
+
 /** Wraps host data of a known shape (takes ownership of `data`). */
 export function fromArray(data: TypedArray, shape: readonly number[], backend?: string): Tensor {
   assertShape('fromArray', shape);
@@ -75,14 +78,15 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
     shape = opts.shape;
   }
   const out = allocArray(dtype, values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  for (let i = 0; i < values.length; i++) out[i] = toStored(dtype, values[i]!);
   return fromArray(out, shape, opts.backend);
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   assertShape('full', shape);
-  const data = allocArray(opts.dtype ?? 'float32', sizeOf(shape));
-  data.fill(value);
+  const dtype = opts.dtype ?? 'float32';
+  const data = allocArray(dtype, sizeOf(shape));
+  data.fill(toStored(dtype, value));
   return fromArray(data, shape, opts.backend);
 }
 
