@@ -20,6 +20,15 @@ describe('gradcheck', () => {
     expect(() => gradcheck(detached, [x, randn([3, 2], { dtype: 'float64', seed: 8 })])).toThrow(/worst at input 1/);
   });
 
+  it('checks the gradients of parameters that fn reads itself, and restores them', () => {
+    const w = new Variable(randn([2, 2], { dtype: 'float64', seed: 9 }), { requiresGrad: true });
+    const before = w.data;
+    expect(gradcheck((v) => v.matmul(w).tanh(), [x], { params: [w] })).toBe(true);
+    expect(w.data).toBe(before);
+    const wrongForParam = (v: Variable) => Variable.fromOp('scaleByW', v.data.mul(w.data), [v, w], (g) => [g.mul(w.data), g]);
+    expect(() => gradcheck(wrongForParam, [randn([2, 2], { dtype: 'float64', seed: 10 })], { params: [w] })).toThrow(/worst at param 0/);
+  });
+
   it('needs float64 inputs and outputs', () => {
     expect(() => gradcheck((v) => v, [x.to('float32')])).toThrow(/input 0 is float32; finite differences need float64/);
     expect(() => gradcheck((v) => v.to('float32'), [x])).toThrow(/fn returned float32/);

@@ -97,13 +97,16 @@ export class Variable {
 
   /**
    * Replaces the value of a leaf, e.g. an optimizer step `w.assign(w.data.sub(w.grad.mul(lr)))`.
-   * Shape and dtype must stay the same; graphs already built keep the old value.
+   * The shape must stay the same; a change between float dtypes (Module.to) clears `.grad`.
+   * Graphs already built keep the old value.
    */
   assign(value: Tensor): this {
     if (this.node) throw new Error(`assign: only leaf Variables can be assigned, this one was made by '${this.node.op}'`);
-    if (value.dtype !== this.data.dtype || value.shape.join() !== this.data.shape.join()) {
+    const sameKind = value.dtype === this.data.dtype || (isFloat(value.dtype) && isFloat(this.data.dtype));
+    if (!sameKind || value.shape.join() !== this.data.shape.join()) {
       throw new Error(`assign: expected ${this.data.dtype} [${this.shape.join(',')}], got ${value.dtype} [${value.shape.join(',')}]`);
     }
+    if (value.dtype !== this.data.dtype) this.grad = undefined;
     this.data = value;
     return this;
   }

@@ -1,0 +1,24 @@
+import type { Variable } from '@glimpse/autograd';
+import { Generator, rand } from '@glimpse/tensor';
+import { Module } from './module.js';
+
+/**
+ * Zeroes each element with probability p in training and scales the rest by 1/(1−p), so the
+ * expected value is unchanged; the identity in eval mode. Masks come from the module's own
+ * seeded generator, so a run is reproducible.
+ */
+export class Dropout extends Module {
+  readonly generator: Generator;
+
+  constructor(readonly p: number, opts: { seed?: number } = {}) {
+    super();
+    if (!(p >= 0 && p < 1)) throw new Error(`Dropout: p must lie in [0, 1), got ${p}`);
+    this.generator = new Generator(opts.seed ?? 0);
+  }
+
+  forward(x: Variable): Variable {
+    if (!this.training || this.p === 0) return x;
+    const keep = rand(x.shape, { generator: this.generator, backend: x.data.backend.name }).ge(this.p);
+    return x.mul(keep.to(x.dtype).div(1 - this.p));
+  }
+}
