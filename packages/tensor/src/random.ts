@@ -28,15 +28,24 @@ export class Generator {
     return this;
   }
 
-  /** The full state, to checkpoint and later `setState` (resuming a run bit-for-bit). */
+  /**
+   * The full state, to checkpoint and later `setState` (resuming a run bit-for-bit): four state
+   * words and the cached second normal, NaN when there is none.
+   */
   getState(): number[] {
     return [...this.s, this.spareNormal ?? NaN];
   }
 
-  setState(state: readonly number[]): void {
+  /** Restores a `getState()` result; the last entry may also be null (NaN after a JSON round trip). */
+  setState(state: readonly (number | null)[]): void {
     if (state.length !== 5) throw new Error(`Generator.setState: expected 5 numbers, got ${state.length}`);
-    this.s.set(state.slice(0, 4));
-    this.spareNormal = Number.isNaN(state[4]) ? undefined : state[4];
+    const words = state.slice(0, 4);
+    if (!words.every((w) => Number.isInteger(w) && w! >= 0 && w! < 2 ** 32) || words.every((w) => w === 0)) {
+      throw new Error(`Generator.setState: the first 4 entries must be uint32 state words, not all zero, got [${words.join(', ')}]`);
+    }
+    this.s.set(words as number[]);
+    const spare = state[4];
+    this.spareNormal = typeof spare === 'number' && Number.isFinite(spare) ? spare : undefined;
   }
 
   /** Next 32 random bits as an unsigned integer (xoshiro128**). */
@@ -93,12 +102,11 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-let defaultGenerator = new Generator(0);
+const defaultGenerator = new Generator(0);
 
 /** Reseeds the default generator (PyTorch's torch.manual_seed). */
 export function manualSeed(seed: number): Generator {
-  defaultGenerator = new Generator(seed);
-  return defaultGenerator;
+  return defaultGenerator.manualSeed(seed);
 }
 
 export function getDefaultGenerator(): Generator {
