@@ -1,5 +1,6 @@
 import type { Variable } from '@glimpse/autograd';
-import { Generator, rand } from '@glimpse/tensor';
+import { Generator, getDefaultGenerator, rand } from '@glimpse/tensor';
+import type { InitOptions } from './init.js';
 import { Module } from './module.js';
 
 /**
@@ -14,6 +15,14 @@ export class Dropout extends Module {
     super();
     if (!(p >= 0 && p < 1)) throw new Error(`Dropout: p must lie in [0, 1), got ${p}`);
     this.generator = new Generator(opts.seed ?? 0);
+  }
+
+  /**
+   * A Dropout whose seed is drawn from a layer's init generator: each layer of a model gets its
+   * own mask stream (a fixed seed would drop the same positions in every layer), still reproducibly.
+   */
+  static seeded(p: number, opts: InitOptions = {}): Dropout {
+    return new Dropout(p, { seed: (opts.generator ?? getDefaultGenerator()).nextUint32() });
   }
 
   forward(x: Variable): Variable {
