@@ -61,3 +61,20 @@ export function scalarResultType(t: DType, scalar: number): DType {
   if (!Number.isInteger(scalar)) return 'float32';
   return t === 'bool' ? 'int32' : t;
 }
+
+const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+const CATEGORY_DEFAULT: DType[] = ['bool', 'int32', 'float32'];
+
+/**
+ * The dtype of an op on two tensors, with PyTorch's rule for 0-d tensors: a 0-d operand does not
+ * widen a dimensioned one of the same or a lower category (float32 tensor + 0-d float64 →
+ * float32); from a higher category it brings that category's default (int32 tensor + 0-d
+ * float64 → float32). Two 0-d or two dimensioned tensors promote normally.
+ */
+export function resultType(a: { dtype: DType; rank: number }, b: { dtype: DType; rank: number }): DType {
+  if ((a.rank === 0) === (b.rank === 0)) return promoteTypes(a.dtype, b.dtype);
+  const [scalar, dimensioned] = a.rank === 0 ? [a, b] : [b, a];
+  if (CATEGORY[scalar.dtype] <= CATEGORY[dimensioned.dtype]) return dimensioned.dtype;
+  return CATEGORY_DEFAULT[CATEGORY[scalar.dtype]]!;
+}
+

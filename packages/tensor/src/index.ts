@@ -9,7 +9,7 @@
  */
 export { Tensor, type TensorLike } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
-export { isFloat, promoteTypes } from './dtype.js';
+export { isFloat, promoteTypes, resultType } from './dtype.js';
 export type { Shape } from './shape.js';
 export { broadcastShapes, contiguousStrides, sizeOf } from './shape.js';
 export type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from './backend.js';

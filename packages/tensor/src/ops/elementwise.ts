@@ -3,7 +3,7 @@
  * Each is one primitive call (`unary` / `binary` / `where`) after shapes and dtypes are settled.
  */
 import type { BinaryOp, UnaryOp } from '../backend.js';
-import { allocArray, isFloat, promoteTypes, scalarResultType, type DType } from '../dtype.js';
+import { allocArray, isFloat, resultType, scalarResultType, type DType } from '../dtype.js';
 import { broadcastShapes, fmtShape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { expand } from '../views.js';
@@ -41,7 +41,7 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 function binary(op: BinaryOp, a: TensorLike, b: TensorLike, resultDType: (common: DType) => DType): Tensor {
   const [x, y] = operands(op, a, b);
   const shape = broadcastShapes(op, x.shape, y.shape);
-  const dtype = resultDType(promoteTypes(x.dtype, y.dtype));
+  const dtype = resultDType(resultType(x, y));
   return Tensor.fromStorage(x.backend.binary(op, expand(x, shape), expand(y, shape), dtype), dtype, shape, x.backend);
 }
 
@@ -100,7 +100,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
       : [scalarLike(a, 'float32', cond), scalarLike(b, 'float32', cond)];
   assertSameBackend('where', cond, x, y);
   const shape = broadcastShapes('where', cond.shape, x.shape, y.shape);
-  const dtype = promoteTypes(x.dtype, y.dtype);
+  const dtype = resultType(x, y);
   const storage = cond.backend.where(expand(cond, shape), expand(x, shape), expand(y, shape), dtype);
   return Tensor.fromStorage(storage, dtype, shape, cond.backend);
 }
