@@ -2,9 +2,9 @@
  * @glimpse/models/node — file access for Node.js. Kept out of the main entry so the models
  * bundle for the browser without `fs`.
  */
-import { readFileSync } from 'node:fs';
+import * as fs from 'node:fs';
 import { parseSafetensors, serializeSafetensors, type Tensor } from '@glimpse/tensor';
-import { writeFileAtomic } from './io/atomic-write.js';
+import { writeFileAtomic } from './io/node-fs.js';
 
 export { writeFileAtomic };
 
@@ -17,7 +17,7 @@ export function saveSafetensors(path: string, tensors: Record<string, Tensor>, m
 export function loadSafetensors(path: string): Record<string, Tensor> {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = fs.readFileSync(path);
   } catch (e) {
     throw new Error(`loadSafetensors: cannot read ${path}: ${(e as Error).message}`);
   }

@@ -19,7 +19,10 @@ export function sharedPath(relative: string): string {
 /** `describe` that runs when every listed ../shared file exists, fails in CI when one is missing, and otherwise skips saying why. */
 export function describeWithShared(name: string, files: readonly string[], fn: () => void): void {
   const missing = files.filter((f) => !existsSync(sharedPath(f)));
-  if (missing.length === 0) return describe(name, fn);
+  if (missing.length === 0) {
+    describe(name, fn);
+    return;
+  }
   const message = `${name}: needs ${missing.map(sharedPath).join(', ')} (the shared data beside the clone)`;
   if (process.env['CI']) throw new Error(`${message}; CI must have it`);
   console.warn(`skipping ${message}`);
