@@ -26,3 +26,4 @@ export { CLIPModel, l2Normalize, type CLIPModelOptions, type CLIPOutput } from '
 export { clipLoss } from './clip/loss.js';
 export { initCLIPWeights } from './clip/init.js';
 export { readBytes, readText, readJson, writeBytes, writeText, joinLocation } from './io/files.js';
+export { classEmbeddings, zeroShotClassify, retrieve, DEFAULT_TEMPLATES, type TextBatcher, type ZeroShotResult, type RetrievalHit, type RetrievalSide } from './clip/zero-shot.js';
