@@ -29,6 +29,7 @@ function broadcastsTo(shape: readonly number[], target: readonly number[]): bool
 /**
  * `causal` hides key j from query i when j > i + (Tk − Tq): queries are the last Tq positions
  * of the Tk keys, which is exactly the situation of a KV cache holding Tk − Tq past positions.
+ * `like` (the scores) gives the dtype of an additive mask and the backend of the causal one.
  */
 export function resolveMask(
   where: string,

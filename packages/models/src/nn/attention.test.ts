@@ -45,6 +45,8 @@ describe('multiHeadAttention', () => {
     const { weights } = multiHeadAttention(q, k, k, { numHeads: 1, causal: true });
     const seen = weights.data.ne(0).to('int32').toArray();
     expect(seen).toEqual([[[[1, 1, 1, 0, 0], [1, 1, 1, 1, 0], [1, 1, 1, 1, 1]]]]);
+    const asBoolMask = tensor(seen as number[][][][], { dtype: 'bool' }); // [1, 1, Tq, Tk]
+    expect(maxDiff(multiHeadAttention(q, k, k, { numHeads: 1, mask: asBoolMask }).weights.data, weights.data)).toBe(0);
   });
 
   it('a query that sees no key gets zero output and no gradient, never NaN', () => {
