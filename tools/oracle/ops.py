@@ -36,6 +36,23 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import save_file, write_dtype_fixture  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+REFERENCE_BLAS = "/usr/lib/x86_64-linux-gnu/blas"  # Debian's libblas3 (Netlib reference BLAS)
+
+
+def use_reference_blas():
+    """Re-runs this script with the reference BLAS first on the library path, once.
+
+    Debian's torch calls whatever libblas.so.3 the alternatives system points to, and OpenBLAS
+    (installed alongside, it becomes the default) rounds matmul differently from the reference
+    BLAS, and differently again on CPUs with other kernels. The reference BLAS is plain loops, so
+    with it the fixtures' bytes depend on neither which BLAS is installed nor on the CPU.
+    """
+    if os.environ.get("GLIMPSE_ORACLE_BLAS") or not os.path.exists(os.path.join(REFERENCE_BLAS, "libblas.so.3")):
+        return
+    path = os.pathsep.join(p for p in (REFERENCE_BLAS, os.environ.get("LD_LIBRARY_PATH")) if p)
+    env = dict(os.environ, GLIMPSE_ORACLE_BLAS=REFERENCE_BLAS, LD_LIBRARY_PATH=path)
+    sys.stdout.flush()
+    os.execve(sys.executable, [sys.executable, *sys.argv], env)
 OUT_DIR = os.path.join(ROOT, "fixtures", "ops")
 SEED = 0
 F32, F64 = torch.float32, torch.float64
@@ -153,14 +170,35 @@ TORCH.update({
 
 
 class Fixture:
-    """One file of cases: fixtures/ops/<family>.safetensors."""
+    """One file of cases: <out_dir>/<family>.safetensors (fixtures/ops/ here; autograd.py writes fixtures/autograd/)."""
 
-    def __init__(self, family):
+    def __init__(self, family, out_dir=OUT_DIR, generator="tools/oracle/ops.py"):
         self.family = family
+        self.out_dir = out_dir
+        self.generator = generator
         self.tensors = {}
         self.cases = {}
         self.stored = {}  # id(tensor) -> (stored name, tensor): an input used by several cases is stored once
         torch.manual_seed(SEED)  # each family is reproducible on its own
+
+    def store_inputs(self, name, inputs):
+        """Stores each (label, tensor) contiguous under `<case>.<label>`, or points to where an earlier case stored it."""
+        refs = {}
+        for k, t in inputs:
+            if id(t) not in self.stored:
+                self.stored[id(t)] = (f"{name}.{k}", t)
+                self.tensors[f"{name}.{k}"] = t.contiguous()
+            refs[k] = self.stored[id(t)][0]
+        return refs
+
+    def store_outputs(self, name, stem, out, spec):
+        """Stores `<case>.<stem>` (one tensor) or `<case>.<stem>0`, `<stem>1`, … (a list; spec["outputs"] = n)."""
+        if isinstance(out, (list, tuple)):
+            spec["outputs"] = len(out)
+            for i, o in enumerate(out):
+                self.tensors[f"{name}.{stem}{i}"] = o.detach().contiguous()
+        else:
+            self.tensors[f"{name}.{stem}"] = out.detach().contiguous()
 
     def case(self, name, op, inputs, args=None, views=None, dtype=None, note=None):
         """inputs: list of (name, tensor), in the order the op takes them."""
@@ -169,21 +207,10 @@ class Fixture:
         views = views or {}
         viewed = [apply_views(t, views.get(k, [])) for k, t in inputs]
         out = TORCH[op](viewed, {**args, "op": op})
-        refs = {}
-        for k, t in inputs:
-            if id(t) not in self.stored:
-                self.stored[id(t)] = (f"{name}.{k}", t)
-                self.tensors[f"{name}.{k}"] = t.contiguous()
-            refs[k] = self.stored[id(t)][0]
-        spec = {"op": op, "inputs": refs, "args": args}
+        spec = {"op": op, "inputs": self.store_inputs(name, inputs), "args": args}
         if views:
             spec["views"] = views
-        if isinstance(out, (list, tuple)):
-            spec["outputs"] = len(out)
-            for i, o in enumerate(out):
-                self.tensors[f"{name}.out{i}"] = o.contiguous()
-        else:
-            self.tensors[f"{name}.out"] = out.contiguous()
+        self.store_outputs(name, "out", out, spec)
         if dtype:
             spec["dtype"] = dtype
         if note:
@@ -191,9 +218,9 @@ class Fixture:
         self.cases[name] = json.dumps(spec, separators=(",", ":"))
 
     def save(self):
-        os.makedirs(OUT_DIR, exist_ok=True)
-        path = os.path.join(OUT_DIR, f"{self.family}.safetensors")
-        meta = {"_torch": torch.__version__, "_generator": "tools/oracle/ops.py", **self.cases}
+        os.makedirs(self.out_dir, exist_ok=True)
+        path = os.path.join(self.out_dir, f"{self.family}.safetensors")
+        meta = {"_torch": torch.__version__, "_generator": self.generator, **self.cases}
         save_file(self.tensors, path, metadata=meta)
         size = os.path.getsize(path)
         print(f"{os.path.relpath(path, ROOT)}: {len(self.cases)} cases, {size / 1024:.1f} KB")
@@ -555,4 +582,5 @@ def main():
 
 
 if __name__ == "__main__":
+    use_reference_blas()
     main()

@@ -35,12 +35,19 @@ export const add = binary('add', T.add, (g) => [g, g]);
 export const sub = binary('sub', T.sub, (g) => [g, g.neg()]);
 export const mul = binary('mul', T.mul, (g, _, a, b) => [g.mul(b), g.mul(a)]);
 export const div = binary('div', T.div, (g, out, _, b) => [g.div(b), g.mul(out).div(b).neg()]);
-// d(a^b)/da = b·a^(b-1); d(a^b)/db = a^b·ln a, taken as 0 where a = 0 (PyTorch's convention).
+// d(a^b)/da = b·a^(b-1) and d(a^b)/db = a^b·ln a, with PyTorch's conventions where these are 0·∞:
+// ∂/∂a is 0 wherever b = 0 (also at a = 0), ∂/∂b is 0 where a = 0 and b ≥ 0. Where a = 0 and
+// b < 0, a^b = ∞ and ∂/∂b = g·(∞·ln 0) = ∓∞, as in torch (pow_backward_self / _exponent).
 export const pow = binary('pow', T.pow, (g, out, a, b) => {
-  const ga = typeof a === 'number' ? undefined : g.mul(a.pow(typeof b === 'number' ? b - 1 : b.sub(1)).mul(b));
+  let ga: Tensor | undefined;
+  if (typeof a !== 'number') {
+    if (typeof b === 'number') ga = b === 0 ? T.zerosLike(g) : g.mul(a.pow(b - 1).mul(b));
+    else ga = T.where(T.eq(b, 0), 0, g.mul(a.pow(b.sub(1)).mul(b)));
+  }
   if (typeof b === 'number') return [ga, undefined];
-  const gb = typeof a === 'number' ? g.mul(out).mul(a === 0 ? 0 : Math.log(a)) : g.mul(T.where(T.eq(a, 0), 0, out.mul(a.log())));
-  return [ga, gb];
+  const zeroBase = typeof a === 'number' ? (a === 0 ? T.ge(b, 0) : undefined) : T.eq(a, 0).logicalAnd(T.ge(b, 0));
+  const dOut = out.mul(typeof a === 'number' ? Math.log(a) : a.log());
+  return [ga, g.mul(zeroBase ? T.where(zeroBase, 0, dOut) : dOut)];
 });
 // Ties split the gradient in half, as PyTorch does for maximum/minimum.
 const tieSplit = (g: Tensor, a: Operand, b: Operand, wins: (a: Operand, b: Operand) => Tensor): [Tensor, Tensor] => {

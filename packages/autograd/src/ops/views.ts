@@ -50,8 +50,10 @@ function scatterBack(g: Tensor, inputShape: readonly number[], axis: number, sta
 export function slice(x: Variable, axis: number, start = 0, end?: number, step = 1): Variable {
   const out = x.data.slice(axis, start, end, step);
   const d = axis < 0 ? axis + x.rank : axis;
-  // The view's offset tells where it starts along `axis`, whatever negative/clamped start was given.
-  const first = x.data.strides[d] === 0 ? 0 : (out.offset - x.data.offset) / x.data.strides[d]!;
+  // Where the view starts along `axis`, after T.slice's normalisation (negative from the end, then
+  // clamped). Not read back from the view's offset: a stride-0 (expanded) axis has no offset to read.
+  const n = x.shape[d]!;
+  const first = Math.min(Math.max(start < 0 ? start + n : start, 0), n);
   return Variable.fromOp('slice', out, [x], (g) => [scatterBack(g, x.shape, d, first, step)]);
 }
 

@@ -2,16 +2,10 @@
  * Parity with PyTorch: replays every case of fixtures/ops/*.safetensors (written by
  * tools/oracle/ops.py; the conventions are in its docstring) through Glimpse and compares.
  *
- * Tolerances, |glimpse − torch| ≤ rtol · max(|torch|, floor):
- *   float64  rtol 1e-12        float32  rtol 1e-6
- *   floor = the smallest normal number of the dtype (2.2e-308, 1.2e-38) for element-wise
- *           results, i.e. plain relative error;
- *         = max |torch| over the case's (finite) output for results that come out of sums
- *           where terms cancel (sum, mean, var, logsumexp, matmul, layerNorm, logSoftmax,
- *           scatterAdd, GELU's 1 + erf / 1 + tanh): there an output near 0 carries the absolute
- *           rounding error of its largest terms, so pure relative error would be meaningless.
- *   Data-movement and selection ops (views, gather, concat, max, where, clamp, …) and every
- *   int32 / bool output must match exactly; NaN matches NaN, ±inf match only themselves.
+ * Tolerances (float64 1e-12, float32 1e-6 relative; a magnitude floor where terms cancel; exact
+ * for data movement and int/bool) and the comparison itself live in ../testing/parity.ts, shared
+ * with the autograd package's gradient parity test; forwardComparison(op) there says which ops
+ * are exact and which are scaled.
  *
  * Deliberate differences from PyTorch: int64 results (argmax, integer sums, one_hot, indices)
  * are int32 in Glimpse; oneHot returns float32 (recorded per case in the fixture: `dtype`,
@@ -22,26 +16,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { DType } from '../dtype.js';
 import * as G from '../index.js';
 import type { Tensor } from '../tensor.js';
+import { applyViews, forwardComparison, mismatch, parseFamily, type Args, type Family } from '../testing/parity.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../fixtures/ops/', import.meta.url));
 
 /** Backends to replay on: 'cpu', or GLIMPSE_BACKENDS=cpu,gpu once more backends register. */
 const BACKENDS = (process.env['GLIMPSE_BACKENDS'] ?? 'cpu').split(',').map((s) => s.trim()).filter(Boolean);
-
-type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON from the fixture
-type ViewStep = [string, ...any[]]; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface CaseSpec {
-  op: string;
-  inputs: Record<string, string>;
-  args: Args;
-  views?: Record<string, ViewStep[]>;
-  outputs?: number;
-  dtype?: DType;
-  note?: string;
-}
 
 type Replay = (xs: Tensor[], a: Args) => Tensor | Tensor[];
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
@@ -86,71 +68,10 @@ const REPLAY: Record<string, Replay> = {
   tril: ([x], a) => G.tril(x!, a.diagonal),
 };
 
-/** Ops whose float results must equal PyTorch's bit for bit (no arithmetic, or exact arithmetic). */
-const EXACT = new Set([
-  'neg', 'abs', 'sign', 'relu', 'floor', 'maximum', 'minimum', 'where', 'clamp', 'max', 'min',
-  'gather', 'indexSelect', 'oneHot', 'concat', 'stack', 'split', 'chunk', 'triu', 'tril',
-]);
-/** Ops where cancellation calls for an absolute floor of rtol · max|torch| (see the header). */
-const SCALED = new Set(['sum', 'mean', 'var', 'logsumexp', 'matmul', 'layerNorm', 'logSoftmax', 'scatterAdd', 'gelu']);
-
-function applyViews(x: Tensor, steps: readonly ViewStep[]): Tensor {
-  return steps.reduce((t, [kind, ...a]) => {
-    switch (kind) {
-      case 'transpose': return t.transpose(a[0], a[1]);
-      case 'permute': return t.permute(a[0]);
-      case 'slice': return t.slice(a[0], a[1], a[2], a[3]);
-      case 'expand': return t.expand(a[0]);
-      default: throw new Error(`unknown view '${kind}' in fixture`);
-    }
-  }, x);
-}
-
-const RTOL: Partial<Record<DType, number>> = { float64: 1e-12, float32: 1e-6 };
-const TINY: Partial<Record<DType, number>> = { float64: 2.2250738585072014e-308, float32: 1.1754943508222875e-38 };
-
-/** Describes the mismatches between a Glimpse result and the torch reference ('' if none). */
-function mismatch(op: string, actual: Tensor, expected: Tensor, dtype: DType): string {
-  if (actual.dtype !== dtype) return `dtype ${actual.dtype}, expected ${dtype}`;
-  if (actual.shape.join(',') !== expected.shape.join(',')) return `shape [${actual.shape}], expected [${expected.shape}]`;
-  const got = actual.dataSync();
-  const want = expected.dataSync();
-  const exact = !(dtype in RTOL) || EXACT.has(op);
-  const rtol = RTOL[dtype] ?? 0;
-  let floor = TINY[dtype] ?? 0;
-  if (SCALED.has(op)) for (const v of want) if (Number.isFinite(v)) floor = Math.max(floor, Math.abs(v));
-  const bad: string[] = [];
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const [a, b] = [got[i]!, want[i]!];
-    if (Number.isNaN(a) && Number.isNaN(b)) continue;
-    if (a === b) continue;
-    const err = Math.abs(a - b);
-    const allowed = exact || !Number.isFinite(b) ? 0 : rtol * Math.max(Math.abs(b), floor);
-    if (!(err <= allowed)) {
-      worst = Math.max(worst, err / Math.max(Math.abs(b), floor));
-      if (bad.length < 5) bad.push(`[${i}] glimpse ${a} torch ${b} (|diff| ${err.toExponential(2)} > ${allowed.toExponential(2)})`);
-    }
-  }
-  return bad.length ? `${bad.join('; ')}${exact ? '' : `; worst relative error ${worst.toExponential(2)}`}` : '';
-}
-
-interface Family {
-  name: string;
-  tensors: Record<string, Tensor>;
-  cases: [string, CaseSpec][];
-}
-
 const families: Family[] = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.safetensors'))
   .sort()
-  .map((file) => {
-    const { tensors, metadata } = G.parseSafetensors(readFileSync(FIXTURES + file), `fixtures/ops/${file}`);
-    const cases = Object.entries(metadata)
-      .filter(([k]) => !k.startsWith('_'))
-      .map(([k, v]) => [k, JSON.parse(v) as CaseSpec] as [string, CaseSpec]);
-    return { name: file.replace('.safetensors', ''), tensors, cases };
-  });
+  .map((file) => parseFamily(readFileSync(FIXTURES + file), `fixtures/ops/${file}`));
 
 describe('fixtures/ops', () => {
   it('exist, were made by tools/oracle/ops.py, and cover every op the replay table knows', () => {
@@ -177,7 +98,7 @@ describe.each(BACKENDS)('parity with PyTorch on %s', (backend) => {
       const expected = spec.outputs === undefined ? [load(`${name}.out`)] : Array.from({ length: spec.outputs }, (_, i) => load(`${name}.out${i}`));
       expect(outs.length, 'number of outputs').toBe(expected.length);
       outs.forEach((out, i) => {
-        const problem = mismatch(spec.op, out, expected[i]!, spec.dtype ?? expected[i]!.dtype);
+        const problem = mismatch(out, expected[i]!, spec.dtype ?? expected[i]!.dtype, forwardComparison(spec.op));
         expect(problem, `${name} output ${i}${spec.note ? ` (${spec.note})` : ''}`).toBe('');
       });
     });
