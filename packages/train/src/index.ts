@@ -1,0 +1,10 @@
+/**
+ * @glimpse/train — optimizers, schedules and the pieces of a training loop for Glimpse models.
+ */
+export { Optimizer, type GroupOptions, type ParamGroup, type ParamsInput, type OptimizerState } from './optim/optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
+export { isNoDecay, weightDecayGroups } from './optim/param-groups.js';
+export { clipGradNorm } from './optim/clip-grad.js';
+export { constant, warmupCosine, warmupStepDecay, type Schedule } from './schedule.js';
+export { emaUpdate, clampLogitScale } from './ema.js';
