@@ -27,3 +27,8 @@ export { clipLoss } from './clip/loss.js';
 export { initCLIPWeights } from './clip/init.js';
 export { readBytes, readText, readJson, writeBytes, writeText, joinLocation } from './io/files.js';
 export { classEmbeddings, zeroShotClassify, retrieve, DEFAULT_TEMPLATES, type TextBatcher, type ZeroShotResult, type RetrievalHit, type RetrievalSide } from './clip/zero-shot.js';
+export { BertTokenizer, BLIP_ADDED_TOKENS, type BertTokenizerOptions, type BertEncodeOptions, type BertDecodeOptions, type BertCallOptions } from './tokenizers/wordpiece.js';
+export { basicTokenize, type BasicTokenizeOptions } from './tokenizers/basic-tokenizer.js';
+export { trainWordPiece, DEFAULT_SPECIAL_TOKENS, type TrainWordPieceOptions, type WordPieceScoring } from './tokenizers/train-wordpiece.js';
+export { preCaption } from './tokenizers/pre-caption.js';
+export { padBatch, type BatchEncoding, type Padding, type PadOptions } from './tokenizers/batch.js';
