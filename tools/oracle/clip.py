@@ -25,6 +25,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import save_file  # noqa: E402
+from ops import use_reference_blas  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 OUT = os.path.join(ROOT, "fixtures", "clip")
@@ -216,4 +217,5 @@ def main():
 
 
 if __name__ == "__main__":
+    use_reference_blas()  # fixture bytes must not depend on the BLAS installed (see ops.py)
     main()

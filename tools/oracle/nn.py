@@ -32,6 +32,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from safetensors_io import save_file  # noqa: E402
+from ops import use_reference_blas  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 OUT_DIR = os.path.join(ROOT, "fixtures", "nn")
@@ -318,6 +319,7 @@ def bert_layer_cases():
 
 
 if __name__ == "__main__":
+    use_reference_blas()  # fixture bytes must not depend on the BLAS installed (see ops.py)
     torch.use_deterministic_algorithms(True)
     attention_cases()
     pre_ln_block_cases()
