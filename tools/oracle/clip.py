@@ -4,7 +4,8 @@
 
 Writes
   fixtures/clip/tiny/config.json + model.safetensors   an HF-style checkpoint directory (float32)
-  fixtures/clip/tiny_reference.safetensors             inputs, outputs, loss and every gradient
+  fixtures/clip/tiny_reference.safetensors             inputs, outputs, loss and every gradient,
+                                                       in float32 and (same weights) float64
 
 The model follows transformers' CLIPModel (v4.x) operation by operation: token + position
 embeddings, causal + padding masks, pre-LN blocks with QuickGELU, final_layer_norm, pooling at
@@ -120,7 +121,7 @@ class TextTransformer(nn.Module):
         b, t = ids.shape
         x = self.embeddings.token_embedding(ids) + self.embeddings.position_embedding(torch.arange(t))
         low = torch.finfo(x.dtype).min
-        causal = torch.full((t, t), low).triu(1)[None, None]
+        causal = torch.full((t, t), low, dtype=x.dtype).triu(1)[None, None]
         padding = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * low
         h = self.final_layer_norm(self.encoder(x, causal + padding))
         eos = (ids == self.c["eos_token_id"]).int().argmax(-1)
@@ -193,6 +194,11 @@ def main():
     attention_mask = (ids != 0).int()
     logits_per_image, image_embeds, text_embeds, loss = model(pixels, ids, attention_mask)
     loss.backward()
+    # The same weights and inputs in float64: float32 rounding cannot hide a real difference there.
+    model64 = CLIP(CONFIG).double()
+    model64.load_state_dict(model.state_dict())
+    logits64, _, _, loss64 = model64(pixels.double(), ids, attention_mask)
+    loss64.backward()
 
     directory = os.path.join(OUT, "tiny")
     os.makedirs(directory, exist_ok=True)
@@ -212,6 +218,9 @@ def main():
         "out/text_embeds": text_embeds.detach(),
         "out/loss": loss.detach(),
         **{f"grad/{name}": p.grad for name, p in model.named_parameters()},
+        "f64/out/logits_per_image": logits64.detach(),
+        "f64/out/loss": loss64.detach(),
+        **{f"f64/grad/{name}": p.grad for name, p in model64.named_parameters()},
     }
     save_file(reference, os.path.join(OUT, "tiny_reference.safetensors"), metadata={"_torch": torch.__version__})
 

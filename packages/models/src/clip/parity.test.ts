@@ -2,7 +2,8 @@
  * PyTorch parity of the whole CLIPModel: tools/oracle/clip.py writes a tiny CLIP as a Hugging Face
  * directory (fixtures/clip/tiny) plus its inputs, outputs, loss and every parameter's gradient.
  * CLIPModel.fromPretrained must load it strictly and reproduce all of them in float32 to 1e-5
- * (max-norm relative error, testing/parity.ts).
+ * (max-norm relative error, testing/parity.ts), and, converted to float64, torch's float64 run of
+ * the same weights to 1e-10 (where float32 rounding cannot hide a real difference).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -42,5 +43,21 @@ describe('PyTorch parity: tiny CLIP (fixtures/clip)', async () => {
     });
     if (process.env['PARITY_REPORT']) console.log(errors.reduce((worst, e) => (e[1] > worst[1] ? e : worst)));
     expect(errors.filter(([, e]) => !(e < TOLERANCE))).toEqual([]);
+  });
+
+  it('matches torch in float64 too (same weights), loss and every gradient to 1e-10', async () => {
+    const model64 = (await CLIPModel.fromPretrained(`${FIXTURES}tiny`)).to('float64');
+    const out64 = model64.forward({
+      pixelValues: ref['input/pixel_values']!.to('float64'),
+      inputIds: ref['input/input_ids']!,
+      attentionMask: ref['input/attention_mask']!,
+      returnLoss: true,
+    });
+    out64.loss!.backward();
+    expect(maxNormRelError(out64.logitsPerImage.data, ref['f64/out/logits_per_image']!)).toBeLessThan(1e-10);
+    expect(maxNormRelError(out64.loss!.data, ref['f64/out/loss']!)).toBeLessThan(1e-10);
+    const errors = model64.namedParameters().map(([name, p]) => [name, maxNormRelError(p.grad!, ref[`f64/grad/${name}`]!, gradientScale(name, (n) => ref[`f64/grad/${n}`]))] as const);
+    if (process.env['PARITY_REPORT']) console.log(errors.reduce((worst, e) => (e[1] > worst[1] ? e : worst)));
+    expect(errors.filter(([, e]) => !(e < 1e-10))).toEqual([]);
   });
 });
