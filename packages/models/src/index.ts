@@ -22,7 +22,7 @@ export { VisionEmbeddings, type VisionLayout, type VisionEmbeddingsConfig } from
 export { VisionTransformer, type VisionTransformerConfig, type VisionTransformerOptions, type VisionOutput } from './vision/vision-transformer.js';
 export { clipConfig, CLIP_TEXT_DEFAULTS, CLIP_VISION_DEFAULTS, type CLIPConfig, type CLIPTextConfig, type CLIPVisionConfig, type PartialCLIPConfig } from './clip/config.js';
 export { CLIPTextTransformer, CLIPTextEmbeddings, poolAtEndOfText, type TextOutput } from './clip/text-transformer.js';
-export { CLIPModel, l2Normalize, type CLIPModelOptions, type CLIPOutput } from './clip/clip-model.js';
+export { CLIPModel, clipLogits, l2Normalize, type CLIPModelOptions, type CLIPOutput } from './clip/clip-model.js';
 export { clipLoss } from './clip/loss.js';
 export { initCLIPWeights } from './clip/init.js';
 export { readBytes, readText, readJson, writeBytes, writeText, joinLocation } from './io/files.js';
@@ -32,3 +32,7 @@ export { basicTokenize, type BasicTokenizeOptions } from './tokenizers/basic-tok
 export { trainWordPiece, DEFAULT_SPECIAL_TOKENS, type TrainWordPieceOptions, type WordPieceScoring } from './tokenizers/train-wordpiece.js';
 export { preCaption } from './tokenizers/pre-caption.js';
 export { padBatch, type BatchEncoding, type Padding, type PadOptions } from './tokenizers/batch.js';
+export { CLIPTokenizer, START_OF_TEXT, END_OF_TEXT, END_OF_WORD, type BpeMerge, type CLIPBatch, type CLIPTokenizerCallOptions, type CLIPTokenizerFiles } from './tokenizers/clip-bpe.js';
+export { trainBpe, BPE_BASE_VOCAB_SIZE, type TrainBpeOptions } from './tokenizers/bpe-train.js';
+export { cleanClipText, splitClipWords, CLIP_SPLIT } from './tokenizers/clip-text.js';
+export { htmlUnescape } from './tokenizers/html-unescape.js';

@@ -8,3 +8,4 @@ export { isNoDecay, weightDecayGroups } from './optim/param-groups.js';
 export { clipGradNorm } from './optim/clip-grad.js';
 export { constant, warmupCosine, warmupStepDecay, type Schedule } from './schedule.js';
 export { emaUpdate, clampLogitScale } from './ema.js';
+export { accumulateContrastive, type CLIPBatch } from './accumulate.js';

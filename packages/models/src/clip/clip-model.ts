@@ -29,6 +29,11 @@ export interface CLIPOutput {
   loss?: Variable;
 }
 
+/** exp(logitScale) · imageEmbeds · textEmbedsᵀ [images, texts], for unit-length embeddings. */
+export function clipLogits(imageEmbeds: Variable, textEmbeds: Variable, logitScale: Variable): Variable {
+  return imageEmbeds.matmul(textEmbeds.transpose()).mul(logitScale.exp());
+}
+
 /** x / ‖x‖ along the last dim. */
 export function l2Normalize(x: Variable): Variable {
   return x.div(x.mul(x).sum(-1, true).sqrt());
@@ -107,8 +112,8 @@ export class CLIPModel extends Module {
   forward(inputs: { pixelValues: Tensor | Variable; inputIds: Tensor; attentionMask?: Tensor; returnLoss?: boolean }): CLIPOutput {
     const imageEmbeds = l2Normalize(this.getImageFeatures(inputs.pixelValues));
     const textEmbeds = l2Normalize(this.getTextFeatures(inputs.inputIds, inputs.attentionMask));
-    const logitsPerText = textEmbeds.matmul(imageEmbeds.transpose()).mul(this.logit_scale.exp());
-    const logitsPerImage = logitsPerText.transpose();
+    const logitsPerImage = clipLogits(imageEmbeds, textEmbeds, this.logit_scale);
+    const logitsPerText = logitsPerImage.transpose();
     const out: CLIPOutput = { logitsPerImage, logitsPerText, imageEmbeds, textEmbeds };
     if (inputs.returnLoss) out.loss = clipLoss(logitsPerImage);
     return out;
