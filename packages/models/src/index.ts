@@ -32,3 +32,7 @@ export { basicTokenize, type BasicTokenizeOptions } from './tokenizers/basic-tok
 export { trainWordPiece, DEFAULT_SPECIAL_TOKENS, type TrainWordPieceOptions, type WordPieceScoring } from './tokenizers/train-wordpiece.js';
 export { preCaption } from './tokenizers/pre-caption.js';
 export { padBatch, type BatchEncoding, type Padding, type PadOptions } from './tokenizers/batch.js';
+export { CLIPTokenizer, START_OF_TEXT, END_OF_TEXT, END_OF_WORD, type BpeMerge, type CLIPBatch, type CLIPTokenizerCallOptions, type CLIPTokenizerFiles } from './tokenizers/clip-bpe.js';
+export { trainBpe, BPE_BASE_VOCAB_SIZE, type TrainBpeOptions } from './tokenizers/bpe-train.js';
+export { cleanClipText, splitClipWords, CLIP_SPLIT } from './tokenizers/clip-text.js';
+export { htmlUnescape } from './tokenizers/html-unescape.js';
