@@ -9,3 +9,7 @@ export { clipGradNorm } from './optim/clip-grad.js';
 export { constant, warmupCosine, warmupStepDecay, type Schedule } from './schedule.js';
 export { emaUpdate, clampLogitScale } from './ema.js';
 export { accumulateContrastive, type CLIPBatch } from './accumulate.js';
+export { train, type TrainOptions, type TrainResult, type EpochData } from './trainer.js';
+export { clipTask } from './tasks.js';
+export { saveCheckpoint, latestCheckpoint, listCheckpoints, loadCheckpointState, type TrainerState, type SavableModel, type SavableTokenizer } from './checkpoint.js';
+export { progressLine } from './progress.js';
