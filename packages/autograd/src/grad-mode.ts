@@ -1,6 +1,7 @@
 /** Whether ops record the graph. Off inside `noGrad` (inference, BLIP's sampling under no-grad). */
 let enabled = true;
 
+/** Whether ops record the graph right now (false inside `noGrad`). */
 export function isGradEnabled(): boolean {
   return enabled;
 }

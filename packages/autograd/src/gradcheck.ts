@@ -10,6 +10,7 @@ import { fromArray, randn, type Tensor } from '@glimpse/tensor';
 import { noGrad } from './grad-mode.js';
 import { Variable } from './variable.js';
 
+/** Options of `gradcheck`: finite-difference step, tolerances, the seed of the random projection, extra leaves to check. */
 export interface GradcheckOptions {
   eps?: number;
   atol?: number;

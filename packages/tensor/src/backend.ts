@@ -25,16 +25,23 @@ export interface View {
   readonly offset: number;
 }
 
+/** The element-wise unary primitives a backend implements (`not` is logical negation). */
 export type UnaryOp =
   | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'rsqrt'
   | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'sin' | 'cos' | 'floor' | 'not';
 
+/** The element-wise binary primitives a backend implements (arithmetic, comparisons, logical and/or). */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or';
 
+/** The reduction primitives a backend implements over a set of axes. */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 
+/**
+ * A device: the primitives every tensor op is built from, working on strided views of opaque storages.
+ * Implement it and call `registerBackend` to add a device.
+ */
 export interface Backend {
   readonly name: string;
   /** Wraps host data (the backend takes ownership of the array). */
@@ -71,10 +78,12 @@ const cpu: Backend = new CpuBackend();
 const backends = new Map<string, Backend>([[cpu.name, cpu]]);
 let current = cpu;
 
+/** Adds (or replaces) a backend under its `name`, so tensors can be created on it. */
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
 }
 
+/** The backend registered as `name`, or the current default one when no name is given. */
 export function getBackend(name?: string): Backend {
   if (name === undefined) return current;
   const b = backends.get(name);
@@ -87,6 +96,7 @@ export function setBackend(name: string): void {
   current = getBackend(name);
 }
 
+/** The names of the registered backends ('cpu' always). */
 export function listBackends(): string[] {
   return [...backends.keys()];
 }

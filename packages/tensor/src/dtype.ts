@@ -31,6 +31,7 @@ export function dtypeOfArray(a: TypedArray): DType {
   return 'bool';
 }
 
+/** True for float32 and float64. */
 export function isFloat(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }

@@ -109,10 +109,12 @@ export function manualSeed(seed: number): Generator {
   return defaultGenerator.manualSeed(seed);
 }
 
+/** The generator random ops draw from when given neither `seed` nor `generator`. */
 export function getDefaultGenerator(): Generator {
   return defaultGenerator;
 }
 
+/** Where a random op draws its numbers from: a one-off `seed`, a `generator`, or neither (the default generator). */
 export interface RandomOptions {
   /** A fresh generator seeded with this value for this call only. */
   seed?: number;

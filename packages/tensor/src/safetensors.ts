@@ -31,6 +31,7 @@ const WRITE_DTYPE: Record<DType, FileDType> = { float32: 'F32', float64: 'F64', 
 /** The reference implementation's limit on the header, to fail fast on garbage lengths. */
 const MAX_HEADER_BYTES = 100_000_000;
 
+/** What `parseSafetensors` returns: the tensors by name and the metadata strings. */
 export interface SafetensorsContents {
   /** The tensors by name (an object without prototype, so any name is safe as a key). */
   tensors: Record<string, Tensor>;
@@ -38,6 +39,7 @@ export interface SafetensorsContents {
   metadata: Record<string, string>;
 }
 
+/** Options of `serializeSafetensors`. */
 export interface SerializeSafetensorsOptions {
   /**
    * Which int32 tensors to write as I64 (as Hugging Face checkpoints store integer buffers):

@@ -2,6 +2,7 @@
 
 export type Shape = readonly number[];
 
+/** Number of elements of a tensor of this shape (1 for the 0-d shape []). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;

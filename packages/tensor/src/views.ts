@@ -74,6 +74,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return strides ? withView(x, target, strides) : view(x.contiguous(), target);
 }
 
+/** A view with the dims reordered: result dim i is input dim `axes[i]` (no copy). */
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
   if (axes.length !== x.rank) throw new Error(`permute: got ${axes.length} axes [${axes.join(',')}] for a tensor of rank ${x.rank}`);
   const norm = axes.map((a) => normalizeAxis('permute', a, x.rank));
@@ -81,6 +82,7 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
   return withView(x, norm.map((a) => x.shape[a]!), norm.map((a) => x.strides[a]!));
 }
 
+/** A view with dims `a` and `b` swapped (by default the last two), sharing storage. */
 export function transpose(x: Tensor, a = -2, b = -1): Tensor {
   const axes = [...Array(x.rank).keys()];
   const i = normalizeAxis('transpose', a, x.rank);

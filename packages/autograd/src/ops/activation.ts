@@ -70,6 +70,7 @@ export function triu(x: Variable, diagonal = 0): Variable {
   return Variable.fromOp('triu', x.data.triu(diagonal), [x], (g) => [g.triu(diagonal)]);
 }
 
+/** Keeps the lower triangle of the last two dims (j − i ≤ `diagonal`), recorded; the gradient is masked the same way. */
 export function tril(x: Variable, diagonal = 0): Variable {
   return Variable.fromOp('tril', x.data.tril(diagonal), [x], (g) => [g.tril(diagonal)]);
 }

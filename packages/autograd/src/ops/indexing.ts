@@ -5,6 +5,7 @@ import { Variable, type VarLike } from '../variable.js';
 import { asVariable } from './util.js';
 import { reshape } from './views.js';
 
+/** PyTorch gather along `axis` with int32 `index` (the output has the index's shape), recorded; the gradient is scatter-added back. */
 export function gather(x: Variable, axis: number, index: Tensor): Variable {
   const out = x.data.gather(axis, index);
   return Variable.fromOp('gather', out, [x], (g) => [T.zerosLike(x.data).scatterAdd(axis, index, g)]);

@@ -4,6 +4,7 @@ import { Variable, type VarLike } from '../variable.js';
 import { asVariable, unbroadcast } from './util.js';
 import { squeeze, unsqueeze } from './views.js';
 
+/** Matrix product with broadcast batch dims ([..., M, K] @ [..., K, N] → [..., M, N]; 1-D operands as in PyTorch), recorded. */
 export function matmul(a: VarLike, b: VarLike): Variable {
   const like = a instanceof Variable ? a : b;
   if (!(like instanceof Variable)) throw new Error('matmul: at least one operand must be a Variable');

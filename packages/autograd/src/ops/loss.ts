@@ -6,6 +6,7 @@ import { logSoftmax } from './activation.js';
 import { where } from './elementwise.js';
 import { gather } from './indexing.js';
 
+/** Options of `crossEntropy`: ignored target id, label smoothing and reduction. */
 export interface CrossEntropyOptions {
   /** Targets equal to this id contribute nothing (and are not counted by the mean). Default -100. */
   ignoreIndex?: number;

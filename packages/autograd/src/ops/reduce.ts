@@ -15,10 +15,12 @@ function keepDims(g: Tensor, x: Variable, axis: Axes, keepdim: boolean): Tensor 
   return g.reshape(x.shape.map((d, i) => (axesOf(x, axis).includes(i) ? 1 : d)));
 }
 
+/** Sum over `axis` (all axes when omitted; `keepdim` keeps them as size 1), recorded; the gradient is broadcast back. */
 export function sum(x: Variable, axis?: Axes, keepdim = false): Variable {
   return Variable.fromOp('sum', x.data.sum(axis, keepdim), [x], (g) => [keepDims(g, x, axis, keepdim).expand(x.shape)]);
 }
 
+/** Mean over `axis` (all axes when omitted), recorded; the gradient is g/N broadcast back. */
 export function mean(x: Variable, axis?: Axes, keepdim = false): Variable {
   const count = x.rank === 0 ? 1 : axesOf(x, axis).reduce((n, a) => n * x.shape[a]!, 1);
   return Variable.fromOp('mean', x.data.mean(axis, keepdim), [x], (g) => [keepDims(g, x, axis, keepdim).div(count).expand(x.shape)]);
@@ -44,7 +46,9 @@ function extreme(op: 'max' | 'min') {
     });
   };
 }
+/** Largest element over `axis` (all when omitted), recorded; the gradient is shared evenly among tied maxima. */
 export const max = extreme('max');
+/** Smallest element over `axis` (all when omitted), recorded; the gradient is shared evenly among tied minima. */
 export const min = extreme('min');
 
 /** ∂ logsumexp / ∂x = softmax(x) = exp(x - out). */

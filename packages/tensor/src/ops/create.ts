@@ -8,12 +8,14 @@ import { resolveGenerator, type Generator, type RandomOptions } from '../random.
 import { assertShape, fmtShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
+/** Options of the creation functions: the dtype (float32 unless given) and the backend. */
 export interface CreateOptions {
   dtype?: DType;
   /** Backend name ('cpu', 'gpu'); defaults to the current one (see setBackend). */
   backend?: string;
 }
 
+/** Numbers or booleans nested in arrays, one level per dim (`[[1, 2], [3, 4]]` is shape [2, 2]). */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
 /** A JS number as `dtype` stores it: bool is `v !== 0` (so 0.5 and NaN are true, as in PyTorch). */
@@ -82,6 +84,7 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
   return fromArray(out, shape, opts.backend);
 }
 
+/** A tensor of `shape` filled with `value` (float32 unless `dtype` is given). */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   assertShape('full', shape);
   const dtype = opts.dtype ?? 'float32';
@@ -90,10 +93,15 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
   return fromArray(data, shape, opts.backend);
 }
 
+/** A tensor of `shape` filled with 0 (float32 unless `dtype` is given). */
 export const zeros = (shape: readonly number[], opts: CreateOptions = {}) => full(shape, 0, opts);
+/** A tensor of `shape` filled with 1 (float32 unless `dtype` is given). */
 export const ones = (shape: readonly number[], opts: CreateOptions = {}) => full(shape, 1, opts);
+/** Zeros with x's shape, dtype and backend. */
 export const zerosLike = (x: Tensor) => full(x.shape, 0, { dtype: x.dtype, backend: x.backend.name });
+/** Ones with x's shape, dtype and backend. */
 export const onesLike = (x: Tensor) => full(x.shape, 1, { dtype: x.dtype, backend: x.backend.name });
+/** A tensor filled with `value`, with x's shape, dtype and backend. */
 export const fullLike = (x: Tensor, value: number) => full(x.shape, value, { dtype: x.dtype, backend: x.backend.name });
 
 /**

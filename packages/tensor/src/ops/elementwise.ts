@@ -49,21 +49,35 @@ const same = (d: DType) => d;
 const floating = (d: DType): DType => (isFloat(d) ? d : 'float32');
 const boolean = (): DType => 'bool';
 
+/** a + b element-wise, broadcasting; the result has the promoted dtype of a and b (PyTorch rules). */
 export const add = (a: TensorLike, b: TensorLike) => binary('add', a, b, same);
+/** a − b element-wise, broadcasting; the result has the promoted dtype of a and b. */
 export const sub = (a: TensorLike, b: TensorLike) => binary('sub', a, b, same);
+/** a · b element-wise, broadcasting; the result has the promoted dtype of a and b. */
 export const mul = (a: TensorLike, b: TensorLike) => binary('mul', a, b, same);
 /** True division: integer inputs give float32, as in PyTorch. */
 export const div = (a: TensorLike, b: TensorLike) => binary('div', a, b, floating);
+/** a raised to the power b element-wise, broadcasting; the result has the promoted dtype of a and b. */
 export const pow = (a: TensorLike, b: TensorLike) => binary('pow', a, b, same);
+/** The larger of a and b element-wise, broadcasting; the result has the promoted dtype. */
 export const maximum = (a: TensorLike, b: TensorLike) => binary('maximum', a, b, same);
+/** The smaller of a and b element-wise, broadcasting; the result has the promoted dtype. */
 export const minimum = (a: TensorLike, b: TensorLike) => binary('minimum', a, b, same);
+/** a == b element-wise, broadcasting; a bool tensor. */
 export const eq = (a: TensorLike, b: TensorLike) => binary('eq', a, b, boolean);
+/** a != b element-wise, broadcasting; a bool tensor. */
 export const ne = (a: TensorLike, b: TensorLike) => binary('ne', a, b, boolean);
+/** a < b element-wise, broadcasting; a bool tensor. */
 export const lt = (a: TensorLike, b: TensorLike) => binary('lt', a, b, boolean);
+/** a ≤ b element-wise, broadcasting; a bool tensor. */
 export const le = (a: TensorLike, b: TensorLike) => binary('le', a, b, boolean);
+/** a > b element-wise, broadcasting; a bool tensor. */
 export const gt = (a: TensorLike, b: TensorLike) => binary('gt', a, b, boolean);
+/** a ≥ b element-wise, broadcasting; a bool tensor. */
 export const ge = (a: TensorLike, b: TensorLike) => binary('ge', a, b, boolean);
+/** a AND b element-wise (nonzero is true), broadcasting; a bool tensor. */
 export const logicalAnd = (a: TensorLike, b: TensorLike) => binary('and', a, b, boolean);
+/** a OR b element-wise (nonzero is true), broadcasting; a bool tensor. */
 export const logicalOr = (a: TensorLike, b: TensorLike) => binary('or', a, b, boolean);
 
 function unary(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
@@ -75,20 +89,35 @@ const floatUnary = (op: UnaryOp) => (x: Tensor) => unary(op, x, floating(x.dtype
 /** Ops that keep the input's dtype. */
 const sameUnary = (op: UnaryOp) => (x: Tensor) => unary(op, x, x.dtype === 'bool' ? 'int32' : x.dtype);
 
+/** −x element-wise; same shape and dtype (bool gives int32). */
 export const neg = sameUnary('neg');
+/** |x| element-wise; same shape and dtype (bool gives int32). */
 export const abs = sameUnary('abs');
+/** The sign of x (−1, 0 or 1) element-wise; same shape and dtype (bool gives int32). */
 export const sign = sameUnary('sign');
+/** max(x, 0) element-wise; same shape and dtype (bool gives int32). */
 export const relu = sameUnary('relu');
+/** x rounded down element-wise; same shape and dtype (bool gives int32). */
 export const floor = sameUnary('floor');
+/** eˣ element-wise; same shape, float dtype (integer inputs give float32). */
 export const exp = floatUnary('exp');
+/** Natural logarithm element-wise; same shape, float dtype (integer inputs give float32). */
 export const log = floatUnary('log');
+/** √x element-wise; same shape, float dtype (integer inputs give float32). */
 export const sqrt = floatUnary('sqrt');
+/** 1/√x element-wise; same shape, float dtype (integer inputs give float32). */
 export const rsqrt = floatUnary('rsqrt');
+/** Hyperbolic tangent element-wise; same shape, float dtype (integer inputs give float32). */
 export const tanh = floatUnary('tanh');
+/** 1 / (1 + e⁻ˣ) element-wise; same shape, float dtype (integer inputs give float32). */
 export const sigmoid = floatUnary('sigmoid');
+/** The Gauss error function element-wise; same shape, float dtype (integer inputs give float32). */
 export const erf = floatUnary('erf');
+/** Sine element-wise; same shape, float dtype (integer inputs give float32). */
 export const sin = floatUnary('sin');
+/** Cosine element-wise; same shape, float dtype (integer inputs give float32). */
 export const cos = floatUnary('cos');
+/** NOT x element-wise (nonzero is true); a bool tensor of the same shape. */
 export const logicalNot = (x: Tensor) => unary('not', x, 'bool');
 
 /** cond ? a : b element-wise, broadcasting all three; `cond` must be a bool tensor. */

@@ -24,8 +24,11 @@ function reduce(op: ReduceOp, x: Tensor, axis: Axes, keepdim: boolean, dtype: DT
 
 /** Sum; bool sums count as int32. */
 export const sum = (x: Tensor, axis?: Axes, keepdim = false) => reduce('sum', x, axis, keepdim, x.dtype === 'bool' ? 'int32' : x.dtype);
+/** Product over `axis` (all axes when omitted), keeping reduced dims as size 1 with `keepdim`; bool counts as int32. */
 export const prod = (x: Tensor, axis?: Axes, keepdim = false) => reduce('prod', x, axis, keepdim, x.dtype === 'bool' ? 'int32' : x.dtype);
+/** Largest element over `axis` (all axes when omitted), keeping reduced dims with `keepdim`; same dtype. */
 export const max = (x: Tensor, axis?: Axes, keepdim = false) => reduce('max', x, axis, keepdim, x.dtype);
+/** Smallest element over `axis` (all axes when omitted), keeping reduced dims with `keepdim`; same dtype. */
 export const min = (x: Tensor, axis?: Axes, keepdim = false) => reduce('min', x, axis, keepdim, x.dtype);
 
 /** Index of the largest element along `axis` (int32; first one on ties), or of the flattened tensor. */
@@ -33,6 +36,7 @@ export function argmax(x: Tensor, axis?: number, keepdim = false): Tensor {
   return argReduce('argmax', x, axis, keepdim);
 }
 
+/** Index of the smallest element along `axis` (int32; first one on ties), or of the flattened tensor. */
 export function argmin(x: Tensor, axis?: number, keepdim = false): Tensor {
   return argReduce('argmin', x, axis, keepdim);
 }

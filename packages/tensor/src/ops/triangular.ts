@@ -14,5 +14,7 @@ function triangle(op: string, x: Tensor, diagonal: number, upper: boolean): Tens
   return where(keep, x, 0).to(x.dtype);
 }
 
+/** Upper triangle of the last two dims: keeps x[..., i, j] where j − i ≥ `diagonal`, zero elsewhere; same shape and dtype. */
 export const triu = (x: Tensor, diagonal = 0) => triangle('triu', x, diagonal, true);
+/** Lower triangle of the last two dims: keeps x[..., i, j] where j − i ≤ `diagonal`, zero elsewhere; same shape and dtype. */
 export const tril = (x: Tensor, diagonal = 0) => triangle('tril', x, diagonal, false);
