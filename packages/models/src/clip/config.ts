@@ -15,6 +15,8 @@ export interface CLIPTextConfig {
   bos_token_id: number;
   /** 2 in legacy configs, where pooling takes the argmax of the ids instead (see CLIPTextTransformer). */
   eos_token_id: number;
+  /** Dropout on the attention weights (0 in OpenAI's models). */
+  attention_dropout: number;
 }
 
 export interface CLIPVisionConfig {
@@ -27,6 +29,7 @@ export interface CLIPVisionConfig {
   patch_size: number;
   hidden_act: string;
   layer_norm_eps: number;
+  attention_dropout: number;
 }
 
 export interface CLIPConfig {
@@ -50,6 +53,7 @@ export const CLIP_TEXT_DEFAULTS: CLIPTextConfig = {
   pad_token_id: 1,
   bos_token_id: 49406,
   eos_token_id: 49407,
+  attention_dropout: 0,
 };
 
 export const CLIP_VISION_DEFAULTS: CLIPVisionConfig = {
@@ -62,6 +66,7 @@ export const CLIP_VISION_DEFAULTS: CLIPVisionConfig = {
   patch_size: 32,
   hidden_act: 'quick_gelu',
   layer_norm_eps: 1e-5,
+  attention_dropout: 0,
 };
 
 export type PartialCLIPConfig = Partial<Omit<CLIPConfig, 'text_config' | 'vision_config'>> & {

@@ -15,7 +15,7 @@ export const TOTAL_STEPS = 12;
 export function tinyModel(): CLIPModel {
   return CLIPModel.create({
     projection_dim: 8,
-    text_config: { vocab_size: 32, hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1, num_attention_heads: 2, max_position_embeddings: 6, eos_token_id: 31, attention_dropout: 0.1 } as never,
+    text_config: { vocab_size: 32, hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1, num_attention_heads: 2, max_position_embeddings: 6, eos_token_id: 31, attention_dropout: 0.1 },
     vision_config: { hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1, num_attention_heads: 2, image_size: 8, patch_size: 4 },
   }, { seed: 7 });
 }
