@@ -9,6 +9,7 @@ import { initCLIPWeights } from './init.js';
 import { clipLoss } from './loss.js';
 import { CLIPTextTransformer, type TextOutput } from './text-transformer.js';
 
+/** Options of a new `CLIPModel`: the initialisation seed and the parameter dtype. */
 export interface CLIPModelOptions {
   /** Seed of the OpenAI-style initialisation (default 0). */
   seed?: number;
@@ -16,6 +17,7 @@ export interface CLIPModelOptions {
   dtype?: DType;
 }
 
+/** What `CLIPModel.forward` returns: logits both ways, the unit-length embeddings, and the loss when asked for. */
 export interface CLIPOutput {
   /** exp(logit_scale) · cosine similarity [images, texts]. */
   logitsPerImage: Variable;

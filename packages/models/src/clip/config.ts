@@ -19,6 +19,7 @@ export interface CLIPTextConfig {
   attention_dropout: number;
 }
 
+/** CLIP's vision tower configuration, as Hugging Face's `vision_config` (ViT width, depth, heads, image and patch size). */
 export interface CLIPVisionConfig {
   hidden_size: number;
   intermediate_size: number;
@@ -32,6 +33,7 @@ export interface CLIPVisionConfig {
   attention_dropout: number;
 }
 
+/** A whole CLIP configuration as Hugging Face's config.json: both towers, the projection width and the initial logit scale. */
 export interface CLIPConfig {
   text_config: CLIPTextConfig;
   vision_config: CLIPVisionConfig;
@@ -41,6 +43,7 @@ export interface CLIPConfig {
   model_type: 'clip';
 }
 
+/** Hugging Face's defaults for `text_config` (ViT-B/32's text tower: width 512, 12 layers, 8 heads, 77 positions). */
 export const CLIP_TEXT_DEFAULTS: CLIPTextConfig = {
   vocab_size: 49408,
   hidden_size: 512,
@@ -56,6 +59,7 @@ export const CLIP_TEXT_DEFAULTS: CLIPTextConfig = {
   attention_dropout: 0,
 };
 
+/** Hugging Face's defaults for `vision_config` (ViT-B/32: width 768, 12 layers, 12 heads, 224×224 images, 32×32 patches). */
 export const CLIP_VISION_DEFAULTS: CLIPVisionConfig = {
   hidden_size: 768,
   intermediate_size: 3072,
@@ -69,6 +73,7 @@ export const CLIP_VISION_DEFAULTS: CLIPVisionConfig = {
   attention_dropout: 0,
 };
 
+/** A CLIP config with any field left out (nested ones too), as read from a config.json; `clipConfig` fills the defaults. */
 export type PartialCLIPConfig = Partial<Omit<CLIPConfig, 'text_config' | 'vision_config'>> & {
   text_config?: Partial<CLIPTextConfig>;
   vision_config?: Partial<CLIPVisionConfig>;

@@ -29,6 +29,7 @@ export class CLIPTextEmbeddings extends Module {
   }
 }
 
+/** What CLIP's text transformer returns: per-token states [B, T, D], the pooled end-of-text state [B, D], and optionally every layer's states. */
 export interface TextOutput {
   /** Every token's hidden state after final_layer_norm [B, T, D] (what Stable Diffusion conditions on). */
   lastHiddenState: Variable;

@@ -51,6 +51,7 @@ export function classEmbeddings(model: CLIPModel, tokenizer: TextBatcher, labels
   });
 }
 
+/** One class of a zero-shot prediction with its probability. */
 export interface ZeroShotResult {
   label: string;
   /** Softmax over the classes of 100 · cosine similarity. */
@@ -80,6 +81,7 @@ export function zeroShotClassify(
   });
 }
 
+/** One gallery item found by `retrieve`: its index and cosine similarity. */
 export interface RetrievalHit {
   /** Index into the gallery. */
   index: number;
@@ -87,6 +89,7 @@ export interface RetrievalHit {
   score: number;
 }
 
+/** A retrieval query or gallery: captions, or images as pixelValues [B, 3, H, W]. */
 export type RetrievalSide = { texts: readonly string[] } | { pixelValues: Tensor };
 
 /**

@@ -22,6 +22,7 @@ export function joinLocation(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
+/** The bytes at `location`: a URL read with fetch (anywhere), or a local path read with Node's fs. */
 export async function readBytes(location: string): Promise<Uint8Array> {
   if (isUrl(location)) {
     const response = await fetch(location);
@@ -36,6 +37,7 @@ export async function readBytes(location: string): Promise<Uint8Array> {
   }
 }
 
+/** The UTF-8 text at `location` (a URL, or a local path in Node). */
 export async function readText(location: string): Promise<string> {
   return new TextDecoder().decode(await readBytes(location));
 }
@@ -58,6 +60,7 @@ export async function writeBytes(path: string, bytes: Uint8Array): Promise<void>
   writeFileAtomicWith(fs, path, bytes);
 }
 
+/** Writes UTF-8 text to a local file atomically (Node only), creating its directory if needed. */
 export async function writeText(path: string, text: string): Promise<void> {
   await writeBytes(path, new TextEncoder().encode(text));
 }

@@ -1,5 +1,6 @@
 import type { Variable } from '@glimpse/autograd';
 
+/** An element-wise activation function on Variables (same shape and dtype out). */
 export type Activation = (x: Variable) => Variable;
 
 /** Activations by their Hugging Face `hidden_act` name. */
@@ -12,6 +13,7 @@ export const ACTIVATIONS: Record<string, Activation> = {
   tanh: (x) => x.tanh(),
 };
 
+/** The activation for a Hugging Face `hidden_act` name ('gelu', 'quick_gelu', …); unknown names throw, listing the known ones. */
 export function activation(name: string): Activation {
   const fn = ACTIVATIONS[name];
   if (!fn) throw new Error(`activation: unknown hidden_act '${name}' (known: ${Object.keys(ACTIVATIONS).join(', ')})`);

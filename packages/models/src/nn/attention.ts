@@ -16,6 +16,7 @@ import type { KVCache } from './kv-cache.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 
+/** Options of `multiHeadAttention`: head count, padding/additive mask, causal masking, KV cache and dropout. */
 export interface MultiHeadAttentionOptions {
   numHeads: number;
   /** See AttentionMask: bool/int32 [B, Tk] key padding (1 = attend), or a float additive mask. */
@@ -30,6 +31,7 @@ export interface MultiHeadAttentionOptions {
   name?: string;
 }
 
+/** What attention returns: the mixed values [B, Tq, H·dh] and the softmax weights [B, H, Tq, Tk]. */
 export interface AttentionResult {
   /** [B, Tq, H·dh] */
   output: Variable;
@@ -102,6 +104,7 @@ export function multiHeadAttention(q: Variable, k: Variable | undefined, v: Vari
   return { output: mergeHeads(mixed), weights };
 }
 
+/** Options of the `Attention` module: cross-attention key/value width, projection biases, attention dropout, and initialisation. */
 export interface AttentionOptions extends InitOptions {
   /** Width of the keys/values input for cross-attention (default: `dim`). */
   kvDim?: number;
@@ -113,6 +116,7 @@ export interface AttentionOptions extends InitOptions {
   dropout?: number;
 }
 
+/** Per-call options of `Attention.forward`: the cross-attention context [B, Tk, kvDim], mask, causal masking and KV cache. */
 export interface AttentionForwardOptions {
   /** Keys/values source [B, Tk, kvDim] for cross-attention (default: x itself). */
   context?: Variable;

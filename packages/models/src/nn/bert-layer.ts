@@ -43,6 +43,7 @@ export interface BertLayerConfig {
 /** A BertLayerConfig with every default filled in. */
 export type ResolvedBertLayerConfig = Required<BertLayerConfig>;
 
+/** Fills a BertLayerConfig's defaults (gelu, eps 1e-12, dropouts 0.1, no cross-attention, encoder_width = hidden_size). */
 export function resolveBertLayerConfig(c: BertLayerConfig): ResolvedBertLayerConfig {
   return {
     ...c,
@@ -146,6 +147,7 @@ export interface BertLayerCache {
   cross: KVCache;
 }
 
+/** Per-call options of `BertLayer.forward`: self-attention mask, causal (decoder) mode, the image tokens for cross-attention with their mask, and the KV caches. */
 export interface BertLayerForwardOptions {
   /** bool/int32 [B, T] (1 = real token) or an additive float mask, see AttentionMask. */
   attentionMask?: AttentionMask;

@@ -5,6 +5,7 @@
  */
 import { getDefaultGenerator, sizeOf, tensor, type DType, type Generator, type Tensor } from '@glimpse/tensor';
 
+/** How an initialiser draws: the dtype of the new tensor (default float32) and the generator (default: the global one). */
 export interface InitOptions {
   dtype?: DType;
   generator?: Generator;
@@ -42,9 +43,12 @@ export function uniform(shape: readonly number[], low: number, high: number, opt
   return fill(shape, opts, (g) => low + (high - low) * g.uniform());
 }
 
+/** A tensor of `shape` filled with `value` (float32 unless `dtype` is given). */
 export function constant(shape: readonly number[], value: number, opts: InitOptions = {}): Tensor {
   return fill(shape, opts, () => value);
 }
 
+/** A tensor of `shape` filled with 0 (float32 unless `dtype` is given). */
 export const zeros = (shape: readonly number[], opts: InitOptions = {}) => constant(shape, 0, opts);
+/** A tensor of `shape` filled with 1 (float32 unless `dtype` is given). */
 export const ones = (shape: readonly number[], opts: InitOptions = {}) => constant(shape, 1, opts);

@@ -9,6 +9,7 @@
 import { concat, type Variable } from '@glimpse/autograd';
 import type { Tensor } from '@glimpse/tensor';
 
+/** The keys and values [B, H, T, dh] of one attention layer kept between decoding steps: 'self' appends each step's, 'cross' stores the encoder's once. */
 export class KVCache {
   keys: Variable | undefined;
   values: Variable | undefined;

@@ -35,6 +35,7 @@ export interface SelfAttention extends Module {
   forward(x: Variable, opts: { mask?: AttentionMask; causal?: boolean; cache?: KVCache }): Variable;
 }
 
+/** Options of `PreLNBlock`: q/k/v biases, a replacement self-attention module, and initialisation. */
 export interface PreLNBlockOptions extends InitOptions {
   /** Biases on q/k/v (default true). */
   qkvBias?: boolean;

@@ -93,6 +93,7 @@ export function splitOnPunctuation(word: string): string[] {
   return out;
 }
 
+/** Options of `basicTokenize`. */
 export interface BasicTokenizeOptions {
   /** Lower-case and strip accents (bert-base-uncased: true; a cased vocabulary wants false). */
   lowerCase?: boolean;

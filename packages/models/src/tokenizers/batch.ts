@@ -6,6 +6,7 @@
  */
 import { fromArray, type Tensor } from '@glimpse/tensor';
 
+/** A padded batch of token ids with its attention mask, both int32 [B, T]. */
 export interface BatchEncoding {
   /** int32 [B, T] token ids, pad id after each sequence's end. */
   inputIds: Tensor;
@@ -16,6 +17,7 @@ export interface BatchEncoding {
 /** 'longest': pad to the longest in the batch; 'max_length': pad to maxLength; false: all must be equally long. */
 export type Padding = 'longest' | 'max_length' | false;
 
+/** Options of `padBatch`: the padding rule, the pad id, the length for 'max_length', and the caller named in errors. */
 export interface PadOptions {
   padding: Padding;
   padId: number;
@@ -25,6 +27,7 @@ export interface PadOptions {
   caller?: string;
 }
 
+/** Pads ragged id lists on the right into `{ inputIds, attentionMask }`, int32 [B, T]; with 'max_length', a longer sequence is an error (truncate first). */
 export function padBatch(sequences: readonly (readonly number[])[], { padding, padId, maxLength, caller = 'padBatch' }: PadOptions): BatchEncoding {
   const lengths = sequences.map((s) => s.length);
   const longest = lengths.reduce((m, n) => Math.max(m, n), 0);

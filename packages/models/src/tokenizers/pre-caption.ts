@@ -20,6 +20,7 @@
 const STRIPPED = /[.!"()*#:;~]/g;
 const PY_WS_RUN = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]{2,}/gu;
 
+/** Cleans a caption as BLIP's `pre_caption` does (see above) and keeps at most `maxWords` words (default 30). */
 export function preCaption(caption: string, maxWords = 30): string {
   let text = caption.toLowerCase().replace(STRIPPED, ' ').replace(PY_WS_RUN, ' ');
   text = text.replace(/\n+$/, '').replace(/^ +| +$/g, '');

@@ -28,8 +28,10 @@
 import { basicTokenize } from './basic-tokenizer.js';
 import { BertTokenizer, type BertTokenizerOptions } from './wordpiece.js';
 
+/** How `trainWordPiece` picks the next merge: 'bpe' (most frequent pair) or 'likelihood' (count(ab) / (count(a)·count(b))). */
 export type WordPieceScoring = 'bpe' | 'likelihood';
 
+/** Options of `trainWordPiece`: merge scoring, minimum pair frequency, the special tokens, and the tokenizer options. */
 export interface TrainWordPieceOptions extends Omit<BertTokenizerOptions, 'source'> {
   /** How the next merge is chosen (default 'bpe'). */
   scoring?: WordPieceScoring;
@@ -39,6 +41,7 @@ export interface TrainWordPieceOptions extends Omit<BertTokenizerOptions, 'sourc
   specialTokens?: readonly string[];
 }
 
+/** The special tokens a trained vocabulary starts with: [PAD] [UNK] [CLS] [SEP] [MASK], ids 0–4. */
 export const DEFAULT_SPECIAL_TOKENS: readonly string[] = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 
 /**

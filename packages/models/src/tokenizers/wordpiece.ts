@@ -19,6 +19,7 @@ import { basicTokenize } from './basic-tokenizer.js';
 import { padBatch, type BatchEncoding, type Padding } from './batch.js';
 import { formatVocabText, parseVocabText } from './vocab-text.js';
 
+/** Options of `BertTokenizer`: casing, the [UNK] word length, added tokens, the default max length and the vocabulary's name for errors. */
 export interface BertTokenizerOptions {
   /** Lower-case and strip accents before WordPiece (bert-base-uncased: true). */
   lowerCase?: boolean;
@@ -32,11 +33,13 @@ export interface BertTokenizerOptions {
   source?: string;
 }
 
+/** Options of `BertTokenizer.encode`. */
 export interface BertEncodeOptions {
   /** Wrap in [CLS] … [SEP] (default true). */
   addSpecialTokens?: boolean;
 }
 
+/** Options of `BertTokenizer.decode`. */
 export interface BertDecodeOptions {
   /** Leave out [PAD], [UNK], [CLS], [SEP], [MASK] and the added tokens (Hugging Face's set). */
   skipSpecialTokens?: boolean;
@@ -47,6 +50,7 @@ export interface BertDecodeOptions {
   cleanUpTokenizationSpaces?: boolean;
 }
 
+/** Options of `BertTokenizer.call` (batch encoding to int32 [B, T] tensors): padding, truncation and max length. */
 export interface BertCallOptions extends BertEncodeOptions {
   /** Default 'longest': the result is a [B, T] tensor, so ragged batches need some padding. */
   padding?: Padding;
@@ -56,6 +60,7 @@ export interface BertCallOptions extends BertEncodeOptions {
   maxLength?: number;
 }
 
+/** BLIP's two tokens added after bert-base-uncased's vocabulary: [DEC] (id 30522) and [ENC] (id 30523). */
 export const BLIP_ADDED_TOKENS: readonly string[] = ['[DEC]', '[ENC]'];
 
 const CLEANUPS: readonly [string, string][] = [
@@ -66,6 +71,7 @@ const CLEANUPS: readonly [string, string][] = [
 /** Memoised words per tokenizer; cleared when full so memory stays bounded on endless streams. */
 const WORD_CACHE_LIMIT = 100_000;
 
+/** BERT's WordPiece tokenizer as BLIP uses it (see above): text → ids and back, and batches → int32 [B, T] ids + attention mask. */
 export class BertTokenizer {
   /** id → token, the added tokens last. */
   readonly tokens: readonly string[];
@@ -76,9 +82,9 @@ export class BertTokenizer {
   readonly clsId: number;
   readonly sepId: number;
   readonly maskId: number | undefined;
-  /** [DEC]: BLIP's decoder starts from it (BOS); undefined without the BLIP added tokens. */
+  /** `[DEC]`: BLIP's decoder starts from it (BOS); undefined without the BLIP added tokens. */
   readonly decId: number | undefined;
-  /** [ENC]: replaces [CLS] as first token of BLIP's image-grounded encoder. */
+  /** `[ENC]`: replaces [CLS] as first token of BLIP's image-grounded encoder. */
   readonly encId: number | undefined;
   readonly lowerCase: boolean;
   readonly maxInputCharsPerWord: number;

@@ -13,6 +13,7 @@ import { PatchEmbedding } from './patch-embedding.js';
  */
 export type VisionLayout = 'clip' | 'timm';
 
+/** The fields of a vision config the embeddings need: width, channels, image size and patch size. */
 export interface VisionEmbeddingsConfig {
   hidden_size: number;
   num_channels: number;

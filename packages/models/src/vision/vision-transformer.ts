@@ -12,6 +12,7 @@ export interface VisionTransformerConfig extends VisionEmbeddingsConfig, PreLNBl
   layer_norm_eps: number;
 }
 
+/** Options of `VisionTransformer`: the checkpoint layout ('clip' or 'timm'), an optional self-attention builder, and initialisation. */
 export interface VisionTransformerOptions extends InitOptions {
   /** 'clip': ln_pre, final norm on [CLS] only. 'timm' (BLIP): no ln_pre, final norm on every token. */
   layout: VisionLayout;
@@ -19,6 +20,7 @@ export interface VisionTransformerOptions extends InitOptions {
   selfAttn?: (layer: number) => SelfAttention;
 }
 
+/** What `VisionTransformer.forward` returns: every token's state [B, N+1, D], the pooled [CLS] state [B, D], and optionally every layer's states. */
 export interface VisionOutput {
   /** Every token's final hidden state [B, N+1, D] (CLIP: before post_layernorm; timm: after). */
   lastHiddenState: Variable;
