@@ -15,6 +15,7 @@ import { Variable, concat, noGrad } from '@glimpse/autograd';
 import { clipLogits, clipLoss, l2Normalize, type CLIPModel } from '@glimpse/models';
 import type { Tensor } from '@glimpse/tensor';
 
+/** A CLIP training batch: pixelValues [B, 3, H, W], int32 inputIds [B, T] and an optional int32 attentionMask [B, T]. */
 export interface CLIPBatch {
   pixelValues: Tensor;
   inputIds: Tensor;

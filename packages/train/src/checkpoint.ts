@@ -18,10 +18,12 @@ import { writeFileAtomic } from '@glimpse/models/node';
 import { parseSafetensors, serializeSafetensors, type Tensor } from '@glimpse/tensor';
 import type { Optimizer, OptimizerState, GroupOptions } from './optim/optimizer.js';
 
+/** A model a checkpoint can hold: a Module that writes its config and weights to a directory (`savePretrained`). */
 export interface SavableModel extends Module {
   savePretrained(dir: string): Promise<void>;
 }
 
+/** A tokenizer a checkpoint can include: anything that writes its files to a directory. */
 export interface SavableTokenizer {
   savePretrained(dir: string): Promise<void>;
 }
@@ -40,6 +42,7 @@ export interface TrainerState {
 
 const STEP_DIR = /^step-(\d+)$/;
 
+/** Writes `<root>/step-NNNNNN/` (model, optimizer buffers, trainer state, tokenizer) atomically, points `latest` at it, keeps the newest `keep`; returns its path. */
 export async function saveCheckpoint(
   root: string,
   parts: { model: SavableModel; optimizer: Optimizer<GroupOptions>; state: TrainerState; tokenizer?: SavableTokenizer },

@@ -1,5 +1,6 @@
 /**
  * @glimpse/train — optimizers, schedules and the pieces of a training loop for Glimpse models.
+ * The training loop and checkpoints (which write files) live in `@glimpse/train/node`.
  */
 export { Optimizer, type GroupOptions, type ParamGroup, type ParamsInput, type OptimizerState } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
@@ -9,7 +10,5 @@ export { clipGradNorm } from './optim/clip-grad.js';
 export { constant, warmupCosine, warmupStepDecay, type Schedule } from './schedule.js';
 export { emaUpdate, clampLogitScale } from './ema.js';
 export { accumulateContrastive, type CLIPBatch } from './accumulate.js';
-export { train, type TrainOptions, type TrainResult, type EpochData } from './trainer.js';
 export { clipTask } from './tasks.js';
-export { saveCheckpoint, latestCheckpoint, listCheckpoints, loadCheckpointState, type TrainerState, type SavableModel, type SavableTokenizer } from './checkpoint.js';
 export { progressLine } from './progress.js';

@@ -8,6 +8,7 @@ function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** One progress line: a 20-cell bar, step/total, the loss terms, the learning rate, throughput and the ETA. */
 export function progressLine(p: { step: number; total: number; terms: Record<string, number>; lr: number; stepsPerSecond: number; samplesPerSecond?: number }): string {
   const width = 20;
   const done = Math.min(Math.round((width * p.step) / p.total), width);

@@ -20,6 +20,7 @@ export interface EpochData<B> {
   epoch(epoch: number, start: number): Iterable<B>;
 }
 
+/** What `train` runs: the model, optimizer, data and per-batch step, plus schedule, clipping, evaluation, checkpointing, metrics and logging options. */
 export interface TrainOptions<B> {
   model: SavableModel;
   optimizer: Optimizer<GroupOptions>;
@@ -51,6 +52,7 @@ export interface TrainOptions<B> {
   log?: (line: string) => void;
 }
 
+/** What `train` returns: the final step, the last logged loss terms, every evaluation, and the checkpoint it resumed from. */
 export interface TrainResult {
   step: number;
   /** The last logged loss terms. */
@@ -67,6 +69,7 @@ function allGenerators<B>(opts: TrainOptions<B>): Record<string, Generator> {
   return { default: getDefaultGenerator(), ...found, ...opts.generators };
 }
 
+/** Runs the training loop for `totalSteps` steps (schedule → zeroGrad → step → clip → optimizer step), logging, evaluating and checkpointing as asked; resumes exactly from the latest checkpoint with `resume`. */
 export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   if (!(opts.data.batchesPerEpoch > 0)) throw new Error(`train: the data has ${opts.data.batchesPerEpoch} batches per epoch`);

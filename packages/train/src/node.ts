@@ -1,0 +1,7 @@
+/**
+ * @glimpse/train/node — the parts of training that read and write files: the training loop
+ * (metrics JSONL, checkpoints, resumption) and the checkpoint directories themselves. Kept out of
+ * the main entry so optimizers and schedules bundle for the browser without `fs`.
+ */
+export { train, type TrainOptions, type TrainResult, type EpochData } from './trainer.js';
+export { saveCheckpoint, latestCheckpoint, listCheckpoints, loadCheckpointState, type TrainerState, type SavableModel, type SavableTokenizer } from './checkpoint.js';
