@@ -20,8 +20,10 @@ import type { DType } from '../dtype.js';
 import { parseSafetensors } from '../safetensors.js';
 import type { Tensor } from '../tensor.js';
 
+/** How a result is compared with torch's: 'exact' (bit for bit), 'relative', or 'scaled' (relative to the largest |torch| value; see the header). */
 export type Comparison = 'exact' | 'relative' | 'scaled';
 
+/** The relative tolerance per dtype: 1e-12 for float64, 1e-6 for float32. */
 export const RTOL: Partial<Record<DType, number>> = { float64: 1e-12, float32: 1e-6 };
 const TINY: Partial<Record<DType, number>> = { float64: 2.2250738585072014e-308, float32: 1.1754943508222875e-38 };
 
@@ -38,6 +40,7 @@ export function forwardComparison(op: string): Comparison {
   return EXACT.has(op) ? 'exact' : SCALED.has(op) ? 'scaled' : 'relative';
 }
 
+/** What `compare` finds: a description of the mismatches (empty when none) and the worst relative error. */
 export interface ComparisonResult {
   /** '' when every element is within tolerance, else the first mismatches. */
   problem: string;
@@ -86,8 +89,10 @@ export function mismatch(actual: Tensor, expected: Tensor, dtype: DType, how: Co
   return compare(actual, expected, dtype, how).problem;
 }
 
+/** A case's op arguments, as JSON from the fixture. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the fixture
 export type Args = Record<string, any>;
+/** One view step of a case: the method name, then its arguments ('transpose', 0, 1). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ViewStep = [string, ...any[]];
 
@@ -104,6 +109,7 @@ export interface CaseSpec {
   note?: string;
 }
 
+/** One parsed fixture file: its name, its tensors by name, and its cases. */
 export interface Family {
   name: string;
   tensors: Record<string, Tensor>;
