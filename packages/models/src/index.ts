@@ -36,3 +36,8 @@ export { CLIPTokenizer, START_OF_TEXT, END_OF_TEXT, END_OF_WORD, type BpeMerge, 
 export { trainBpe, BPE_BASE_VOCAB_SIZE, type TrainBpeOptions } from './tokenizers/bpe-train.js';
 export { cleanClipText, splitClipWords, CLIP_SPLIT } from './tokenizers/clip-text.js';
 export { htmlUnescape } from './tokenizers/html-unescape.js';
+export { rgbImage, fromRgba, fromGray, type RgbImage } from './image/image.js';
+export { resize, resampleCoefficients, RESAMPLE_KERNELS, type ResampleFilter, type Coefficients } from './image/resample.js';
+export { resizeShortestSide, shortestSideSize, centerCrop, centerCropBox, crop, type CropBox, type CropRounding } from './image/transforms.js';
+export { toTensor, toTensorBatch, CLIP_MEAN, CLIP_STD, type ToTensorOptions } from './image/to-tensor.js';
+export { ImageProcessor, CLIPImageProcessor, BlipImageProcessor, imageProcessorFromConfig, imageProcessorKind, loadImageProcessor, type PreprocessorConfigJson, type ImageProcessorOptions, type ResizeSpec } from './image/processor.js';

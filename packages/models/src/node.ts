@@ -23,3 +23,7 @@ export function loadSafetensors(path: string): Record<string, Tensor> {
   }
   return parseSafetensors(bytes, path).tensors;
 }
+
+// Image decoding needs pngjs, which needs Node's zlib: Node entry only (see image/decode.ts).
+export { decodeImage, sniffImageFormat, type ImageFormat } from './image/decode.js';
+export { readImage } from './image/read-image.js';
