@@ -41,3 +41,8 @@ export { resize, resampleCoefficients, RESAMPLE_KERNELS, type ResampleFilter, ty
 export { resizeShortestSide, shortestSideSize, centerCrop, centerCropBox, crop, type CropBox, type CropRounding } from './image/transforms.js';
 export { toTensor, toTensorBatch, CLIP_MEAN, CLIP_STD, type ToTensorOptions } from './image/to-tensor.js';
 export { ImageProcessor, CLIPImageProcessor, BlipImageProcessor, imageProcessorFromConfig, imageProcessorKind, loadImageProcessor, type PreprocessorConfigJson, type ImageProcessorOptions, type ResizeSpec } from './image/processor.js';
+export type { StepDecoder, DecoderCache } from './generation/decoder.js';
+export type { GenerationOptions, GenerationOutput } from './generation/options.js';
+export { greedySearch, sample, type SampleOptions } from './generation/search.js';
+export { beamSearch, type BeamSearchOptions, type BeamSearchOutput } from './generation/beam-search.js';
+export { groundedDecoder, type CrossAttentionLM, type EncoderStates } from './generation/grounded-decoder.js';
