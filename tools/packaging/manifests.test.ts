@@ -25,7 +25,9 @@ describe.each(pkgs.map((p) => [p.manifest.name, p] as const))('%s', (name, pkg: 
 
   it('is an ES module package with side-effect-free files', () => {
     expect(m.type, `${where}: "type"`).toBe('module');
-    expect(m.sideEffects, `${where}: "sideEffects" must be false so bundlers can drop unused modules`).toBe(false);
+    // false, or the list of built files that must run when imported (an entry that registers a backend).
+    const sideEffectsOk = m.sideEffects === false || (Array.isArray(m.sideEffects) && m.sideEffects.every((f) => /^(\.\/)?dist\//.test(f)));
+    expect(sideEffectsOk, `${where}: "sideEffects" must be false (so bundlers drop unused modules) or list files under dist/, got ${JSON.stringify(m.sideEffects)}`).toBe(true);
     expect(m.version, `${where}: "version"`).toMatch(/^\d+\.\d+\.\d+/);
   });
 
