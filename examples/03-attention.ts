@@ -8,11 +8,10 @@
 // Run with `npx -y pnpm@12.4.2 example examples/03-attention.ts`; pictures go to `examples/out/`.
 
 // %%
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { Variable, concat } from '@glimpse/autograd';
 import { Attention, KVCache, multiHeadAttention } from '@glimpse/models';
 import { Generator, randn, tensor, type Tensor } from '@glimpse/tensor';
-import { PNG } from 'pngjs';
+import { heat, panels, savePng, type RGB } from './lib/pictures.js';
 
 const show = (t: Tensor, digits = 2) =>
   (t.toArray() as number[][]).map((row) => row.map((v) => v.toFixed(digits).padStart(digits + 4)).join('')).join('\n');
@@ -140,51 +139,9 @@ const redMap = multiHeadAttention(red, patchColours, patchColours, { numHeads: 1
 console.log('weight of "red" on the red square:', redMap.narrow(0, 1, 3).narrow(1, 4, 3).sum().item().toFixed(3), '(9 of 64 patches)');
 
 // %%
-/** viridis-like colour for v in [0, 1]. */
-function colour(v: number): [number, number, number] {
-  const stops = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
-  const x = Math.min(Math.max(v, 0), 1) * (stops.length - 1);
-  const i = Math.min(Math.floor(x), stops.length - 2);
-  const f = x - i;
-  return stops[i]!.map((a, c) => Math.round(a + f * (stops[i + 1]![c]! - a))) as [number, number, number];
-}
+const imageCells = image.map((row) => row.map((rgb) => rgb.map((c) => Math.round(c * 255)) as RGB));
 
-/** Draws panels of cells side by side, each cell `cell` pixels wide, on a white background. */
-function panels(grids: [number, number, number][][][], cell: number, gap = cell): PNG {
-  const width = grids.reduce((w, g) => w + g[0]!.length * cell, 0) + gap * (grids.length + 1);
-  const height = Math.max(...grids.map((g) => g.length)) * cell + 2 * gap;
-  const png = new PNG({ width, height });
-  png.data.fill(255);
-  let left = gap;
-  for (const grid of grids) {
-    grid.forEach((row, r) =>
-      row.forEach((rgb, c) => {
-        for (let y = 0; y < cell; y++) {
-          for (let xx = 0; xx < cell; xx++) {
-            // A one-pixel seam between cells keeps them countable.
-            const seam = y === cell - 1 || xx === cell - 1;
-            const at = ((gap + r * cell + y) * width + left + c * cell + xx) * 4;
-            [png.data[at], png.data[at + 1], png.data[at + 2]] = seam ? [235, 235, 235] : rgb;
-          }
-        }
-      }),
-    );
-    left += grid[0]!.length * cell + gap;
-  }
-  return png;
-}
-
-const heat = (m: Tensor) => {
-  const rows = m.toArray() as number[][];
-  const top = Math.max(...rows.flat());
-  return rows.map((row) => row.map((w) => colour(w / top)));
-};
-const imageCells = image.map((row) => row.map((rgb) => rgb.map((c) => Math.round(c * 255)) as [number, number, number]));
-
-mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
-const selfPath = new URL('./out/03-previous-token-head.png', import.meta.url);
-writeFileSync(selfPath, PNG.sync.write(panels([heat(prevMap), heat(prevMapPadded)], 20)));
-const crossPath = new URL('./out/03-cross-attention-red.png', import.meta.url);
-writeFileSync(crossPath, PNG.sync.write(panels([imageCells, heat(redMap)], 28)));
-console.log('wrote', selfPath.pathname, 'rows = queries, columns = keys; bright = high weight');
-console.log('wrote', crossPath.pathname, 'left: the image; right: where "red" looks');
+const selfPath = savePng('03-previous-token-head.png', panels([heat(prevMap), heat(prevMapPadded)], 20));
+const crossPath = savePng('03-cross-attention-red.png', panels([imageCells, heat(redMap)], 28));
+console.log('wrote', selfPath, 'rows = queries, columns = keys; bright = high weight');
+console.log('wrote', crossPath, 'left: the image; right: where "red" looks');
