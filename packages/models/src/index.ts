@@ -46,3 +46,5 @@ export type { GenerationOptions, GenerationOutput } from './generation/options.j
 export { greedySearch, sample, type SampleOptions } from './generation/search.js';
 export { beamSearch, type BeamSearchOptions, type BeamSearchOutput } from './generation/beam-search.js';
 export { groundedDecoder, type CrossAttentionLM, type EncoderStates } from './generation/grounded-decoder.js';
+export { caption, captionWithDetails, promptIds, type CaptioningModel, type CaptionTokenizer, type CaptionOptions, type CaptionResult } from './generation/caption.js';
+export { itmScore, retrieveWithItm, type ImageTextModel, type ItmTokenizer, type ItmOptions, type ItmRetrievalHit, type ItmQuery } from './generation/itm.js';
