@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { gradcheck, type Parameter } from '@glimpse/autograd';
+import { Generator, randn, tensor, type Tensor } from '@glimpse/tensor';
+import type { PartialBlipPretrainConfig } from './config.js';
+import { BlipForConditionalGeneration, BlipForImageTextRetrieval } from './hf-models.js';
+import { itcLoss } from './losses.js';
+import { BlipMomentumEncoders, FeatureQueue } from './momentum.js';
+import { BlipPretrain } from './pretrain.js';
+import { withFirstToken } from './text-model.js';
+import { loadSharedStateDict } from './weights.js';
+
+const ENC = 15;
+const DEC = 14;
+const tiny: PartialBlipPretrainConfig = {
+  image_text_hidden_size: 4,
+  vision_config: { hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, image_size: 8, patch_size: 4, layer_norm_eps: 1e-6 },
+  text_config: { vocab_size: 16, hidden_size: 8, intermediate_size: 16, num_hidden_layers: 2, num_attention_heads: 2, max_position_embeddings: 8, bos_token_id: DEC },
+  enc_token_id: ENC,
+};
+const inputIds = tensor([
+  [1, 5, 6, 2, 0],
+  [1, 7, 2, 0, 0],
+  [1, 8, 9, 10, 2],
+], { dtype: 'int32' });
+const attentionMask = inputIds.ne(0).to('int32');
+const pixels = (dtype: 'float32' | 'float64' = 'float32') => randn([3, 3, 8, 8], { dtype, seed: 5 });
+const negatives = { imageForText: tensor([2, 0, 1], { dtype: 'int32' }), textForImage: tensor([1, 2, 0], { dtype: 'int32' }) };
+const maxDiff = (a: Tensor, b: Tensor) => a.sub(b).abs().max().item();
+
+describe('BlipPretrain', () => {
+  it('shares every decoder parameter object with the encoder except the self-attention (by identity)', () => {
+    const model = BlipPretrain.create(tiny);
+    const enc = model.text_encoder;
+    const dec = model.text_decoder.bert;
+    expect(dec.embeddings).toBe(enc.embeddings);
+    dec.encoder.layer.forEach((layer, i) => {
+      const source = enc.encoder.layer[i]!;
+      expect(layer.crossattention).toBe(source.crossattention);
+      expect(layer.intermediate).toBe(source.intermediate);
+      expect(layer.output).toBe(source.output);
+      expect(layer.attention).not.toBe(source.attention);
+    });
+    const predictions = model.text_decoder.cls.predictions;
+    expect(predictions.decoder.weight).toBe(enc.embeddings.word_embeddings.weight);
+    expect(predictions.decoder.bias).toBe(predictions.bias);
+
+    // Parameter by parameter: the decoder's own are exactly its self-attention and the LM head.
+    const encoderParams = new Set(enc.parameters());
+    const own = model.text_decoder.namedParameters().filter(([, p]) => !encoderParams.has(p)).map(([n]) => n);
+    expect(own.every((n) => /^bert\.encoder\.layer\.\d+\.attention\./.test(n) || /^cls\.predictions\.(bias|transform\.)/.test(n))).toBe(true);
+    expect(own.filter((n) => n.includes('.attention.')).length).toBe(2 * 10); // 2 layers × (q, k, v, dense, LayerNorm) × (weight, bias)
+  });
+
+  it('shows the sharing in namedParameters (once) and stateDict (under every name), as PyTorch', () => {
+    const model = BlipPretrain.create(tiny);
+    const state = model.stateDict();
+    const names = model.namedParameters().map(([n]) => n);
+    expect(state['text_decoder.bert.embeddings.word_embeddings.weight']).toBe(state['text_encoder.embeddings.word_embeddings.weight']);
+    expect(state['text_decoder.cls.predictions.decoder.weight']).toBe(state['text_encoder.embeddings.word_embeddings.weight']);
+    expect(state['text_decoder.bert.encoder.layer.1.crossattention.self.key.weight']).toBe(state['text_encoder.encoder.layer.1.crossattention.self.key.weight']);
+    expect(names).toContain('text_decoder.bert.encoder.layer.0.attention.self.query.weight');
+    expect(names).not.toContain('text_decoder.bert.encoder.layer.0.crossattention.self.query.weight');
+    expect(names).not.toContain('text_decoder.bert.embeddings.word_embeddings.weight');
+    expect(names).toContain('temp');
+    expect(Object.keys(state).length).toBeGreaterThan(names.length);
+  });
+
+  it('returns {lossItc, lossItm, lossLm, loss} with loss = Σ λ·L and the pinned negatives', () => {
+    const model = BlipPretrain.create(tiny);
+    const out = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
+    expect(out.negatives).toBe(negatives);
+    expect(out.itmLogits.shape).toEqual([9, 2]);
+    expect(out.lmLogits.shape).toEqual([3, 5, 16]);
+    const sum = out.lossItc.item() + out.lossItm.item() + out.lossLm.item();
+    expect(out.loss.item()).toBeCloseTo(sum, 5);
+    const weighted = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives, weights: { itc: 2, itm: 0.5, lm: 0 } });
+    expect(weighted.loss.item()).toBeCloseTo(2 * out.lossItc.item() + 0.5 * out.lossItm.item(), 5);
+    expect(out.lossItc.item()).toBeCloseTo(itcLoss(...featuresOf(model), model.temp).item(), 6);
+  });
+
+  it('draws its hard negatives from a seeded generator: reproducible, never the positive', () => {
+    const model = BlipPretrain.create(tiny);
+    const draw = (seed: number) => {
+      const out = model.forward({ pixelValues: pixels(), inputIds, attentionMask, generator: new Generator(seed) });
+      return [...out.negatives.imageForText.dataSync(), ...out.negatives.textForImage.dataSync()];
+    };
+    expect(draw(3)).toEqual(draw(3));
+    for (let seed = 0; seed < 5; seed++) draw(seed).forEach((j, k) => expect(j).not.toBe(k % 3));
+    expect(() => model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives: { ...negatives, textForImage: tensor([0, 2, 1], { dtype: 'int32' }) } })).toThrow(
+      /negatives\.textForImage\[0\] = 0 is the positive itself/,
+    );
+  });
+
+  it('clamps temp to [0.001, 0.5] at the start of forward, as BLIP', () => {
+    const model = BlipPretrain.create(tiny);
+    model.temp.assign(tensor(3));
+    model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
+    expect(model.temp.item()).toBeCloseTo(0.5, 7);
+    model.temp.assign(tensor(0));
+    model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
+    expect(model.temp.item()).toBeCloseTo(0.001, 7);
+  });
+
+  it('gradchecks end to end in float64 (ITC + ITM + LM) on parameters of every part, shared ones included', () => {
+    const model = BlipPretrain.create(tiny, { dtype: 'float64', seed: 1 });
+    const enc = model.text_encoder.encoder.layer;
+    const params: Parameter[] = [
+      model.temp,
+      model.itm_head.bias!,
+      model.vision_proj.bias!,
+      model.text_proj.bias!,
+      model.vision_model.embeddings.patch_embedding.bias!,
+      model.vision_model.encoder.layers[0]!.layer_norm2.bias,
+      enc[0]!.attention.self.value.bias!, // encoder only
+      model.text_decoder.bert.encoder.layer[1]!.attention.self.query.bias!, // decoder only
+      enc[1]!.crossattention!.output.dense.bias!, // shared: ITM and LM
+      enc[0]!.output.LayerNorm.weight, // shared: ITC, ITM and LM
+      model.text_decoder.cls.predictions.bias,
+    ];
+    const pixelValues = pixels('float64');
+    gradcheck(() => model.forward({ pixelValues, inputIds, attentionMask, negatives }).loss, [], { params });
+  });
+
+  it('its state dict loads into the Hugging Face heads, which reproduce its ITM and LM outputs', () => {
+    const model = BlipPretrain.create(tiny, { seed: 4 });
+    const out = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
+    const state = model.stateDict();
+    const retrieval = new BlipForImageTextRetrieval(model.config);
+    const captioning = new BlipForConditionalGeneration(model.config);
+    for (const head of [retrieval, captioning]) {
+      const wanted = new Set(Object.keys(head.stateDict()));
+      loadSharedStateDict(head, Object.fromEntries(Object.entries(state).filter(([k]) => wanted.has(k))));
+    }
+    const itm = retrieval.forward({ pixelValues: pixels(), inputIds, attentionMask, firstTokenId: ENC }).itmScore;
+    expect(maxDiff(itm.data, out.itmLogits.data.narrow(0, 0, 3))).toBeLessThan(1e-6);
+    const lm = captioning.forward({ pixelValues: pixels(), inputIds: withFirstToken(inputIds, DEC), attentionMask }).logits;
+    expect(maxDiff(lm.data, out.lmLogits.data)).toBeLessThan(1e-6);
+  });
+});
+
+describe('momentum distillation', () => {
+  it('copies the unimodal encoders under the model’s own names, without gradient', () => {
+    const model = BlipPretrain.create(tiny);
+    const momentum = BlipMomentumEncoders.copyOf(model);
+    const modelState = model.stateDict();
+    for (const [name, p] of momentum.namedParameters()) {
+      expect(p.requiresGrad).toBe(false);
+      expect(maxDiff(p.data, modelState[name]!)).toBe(0); // emaUpdate(momentum, model, m) finds every name
+      expect(p.data).not.toBe(modelState[name]);
+    }
+    expect(momentum.namedParameters().length).toBe(model.vision_model.parameters().length + model.text_encoder.parameters().length + 4);
+  });
+
+  it('with α = 0 and fresh copies, ITC equals the in-batch loss; queues receive the momentum features', () => {
+    const model = BlipPretrain.create(tiny);
+    const plain = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
+    const encoders = BlipMomentumEncoders.copyOf(model);
+    const [imageQueue, textQueue] = [new FeatureQueue(6, 4, { generator: new Generator(1) }), new FeatureQueue(6, 4, { generator: new Generator(2) })];
+    const withM = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives, momentum: { encoders, alpha: 0 } });
+    expect(withM.lossItc.item()).toBeCloseTo(plain.lossItc.item(), 5);
+    const queued = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives, momentum: { encoders, imageQueue, textQueue, alpha: 0.4 } });
+    expect(queued.simI2T.shape).toEqual([3, 9]);
+    expect(imageQueue.ptr).toBe(3);
+    const m = encoders.features(pixels(), inputIds, attentionMask);
+    expect(maxDiff(imageQueue.features.narrow(0, 0, 3), m.imageFeat)).toBe(0);
+    expect(maxDiff(textQueue.features.narrow(0, 0, 3), m.textFeat)).toBe(0);
+    queued.loss.backward();
+    expect(encoders.parameters().every((p) => p.grad === undefined)).toBe(true);
+    expect(() => new FeatureQueue(7, 4).enqueue(m.imageFeat)).toThrow(/queue size 7 must be a multiple of the batch size 3/);
+  });
+});
+
+function featuresOf(model: BlipPretrain) {
+  const { imageFeat, textFeat } = model.encode(pixels(), inputIds, attentionMask);
+  return [imageFeat, textFeat] as const;
+}
