@@ -19,3 +19,7 @@ export { bleu, type BleuOptions, type BleuResult } from './metrics/bleu.js';
 export { ciderD, ciderDocumentFrequency, type CiderOptions, type CiderResult, type DocumentFrequency } from './metrics/cider.js';
 export { ptbTokenize, ptbTokenizeCaption } from './metrics/ptb-tokenize.js';
 export type { CaptionTokenizer } from './metrics/ngrams.js';
+export { captionPairs, retrievalTargets, metaLabels, subsetDataset, type CaptionDataset, type CaptionedImage, type CaptionPair, type ImageRef, type DataOrigin } from './data/dataset.js';
+export { IssueLog, formatIssue, warnIssue, type DataIssue, type IssueHandler } from './data/issues.js';
+export { augmentImage, randomResizedCropBox, generatorDraws, flipHorizontal, swapLeftRight, DEFAULT_AUGMENT, type AugmentOptions, type Augmented, type CropDraws } from './data/augment.js';
+export { mixSeed, permutation, epochOrder, exampleGenerator } from './data/seed.js';
