@@ -23,3 +23,4 @@ export { captionPairs, retrievalTargets, metaLabels, subsetDataset, type Caption
 export { IssueLog, formatIssue, warnIssue, type DataIssue, type IssueHandler } from './data/issues.js';
 export { augmentImage, randomResizedCropBox, generatorDraws, flipHorizontal, swapLeftRight, DEFAULT_AUGMENT, type AugmentOptions, type Augmented, type CropDraws } from './data/augment.js';
 export { mixSeed, permutation, epochOrder, exampleGenerator } from './data/seed.js';
+export { makeShapes, renderShapes, describeShapes, corruptCaptions, shapesDataset, SHAPE_COLORS, SHAPE_KINDS, RELATIONS, type ShapeKind, type Relation, type ShapeObject, type ShapesItem, type ShapesOptions, type Corruption, type CorruptionKind, type CorruptOptions } from './data/shapes.js';
