@@ -48,3 +48,14 @@ export { beamSearch, type BeamSearchOptions, type BeamSearchOutput } from './gen
 export { groundedDecoder, type CrossAttentionLM, type EncoderStates } from './generation/grounded-decoder.js';
 export { caption, captionWithDetails, promptIds, type CaptioningModel, type CaptionTokenizer, type CaptionOptions, type CaptionResult } from './generation/caption.js';
 export { itmScore, retrieveWithItm, type ImageTextModel, type ItmTokenizer, type ItmOptions, type ItmRetrievalHit, type ItmQuery } from './generation/itm.js';
+export { blipConfig, blipPretrainConfig, BLIP_TEXT_DEFAULTS, BLIP_VISION_DEFAULTS, type BlipConfig, type BlipTextConfig, type BlipVisionConfig, type BlipPretrainConfig, type PartialBlipConfig, type PartialBlipPretrainConfig } from './blip/config.js';
+export { BlipVisionAttention, BlipVisionModel } from './blip/vision.js';
+export { BlipTextModel, BlipTextEmbeddings, BlipTextEncoder, BlipTextCache, shareAllButSelfAttention, withFirstToken, type BlipTextMode, type BlipTextForwardOptions, type BlipTextOutput } from './blip/text-model.js';
+export { BlipTextLMHeadModel, BlipTextLMPredictionHead, BlipTextOnlyMLMHead, BlipTextPredictionHeadTransform, TiedLinear, type BlipDecoderForwardOptions, type BlipDecoderOutput } from './blip/text-decoder.js';
+export { itcLoss, itcSimilarities, momentumTargets, itmLoss, itmLabels, lmLoss, lmLabels, type ItcLossOptions, type ItcSimilarityOptions, type ItcSimilarities, type LmLossOptions } from './blip/losses.js';
+export { sampleHardNegatives, hardNegativeWeights, multinomialRows, type HardNegatives, type HardNegativeDraw } from './blip/hard-negatives.js';
+export { BlipMomentumEncoders, FeatureQueue, type BlipUnimodal } from './blip/momentum.js';
+export { BlipPretrain, type BlipPretrainInputs, type BlipPretrainOutput, type BlipPretrainOptions, type BlipMomentumInputs } from './blip/pretrain.js';
+export { BlipForImageTextRetrieval, BlipForConditionalGeneration, type BlipModelOptions, type BlipRetrievalInputs, type BlipRetrievalOutput, type BlipCaptioningInputs, type BlipCaptioningOutput } from './blip/hf-models.js';
+export { loadSharedStateDict, sharedStateDict } from './blip/weights.js';
+export { initBlipVision, initBertWeights } from './blip/init.js';
