@@ -23,4 +23,7 @@ export { captionPairs, retrievalTargets, metaLabels, subsetDataset, type Caption
 export { IssueLog, formatIssue, warnIssue, type DataIssue, type IssueHandler } from './data/issues.js';
 export { augmentImage, randomResizedCropBox, generatorDraws, flipHorizontal, swapLeftRight, DEFAULT_AUGMENT, type AugmentOptions, type Augmented, type CropDraws } from './data/augment.js';
 export { mixSeed, permutation, epochOrder, exampleGenerator } from './data/seed.js';
+export { applyTransform, collateImages, outputSize, prepareWithOptions, processorOptions, type ImageTransform } from './data/transform.js';
+export { InlineFetcher, runImageJob, type ImageFetcher, type ImageJob, type JobResult, type DecodeFile } from './data/fetch.js';
+export { CaptionLoader, type LoaderOptions, type CaptionBatch } from './data/loader.js';
 export { makeShapes, renderShapes, describeShapes, corruptCaptions, shapesDataset, SHAPE_COLORS, SHAPE_KINDS, RELATIONS, type ShapeKind, type Relation, type ShapeObject, type ShapesItem, type ShapesOptions, type Corruption, type CorruptionKind, type CorruptOptions } from './data/shapes.js';
