@@ -7,6 +7,7 @@ export { train, type TrainOptions, type TrainResult, type EpochData } from './tr
 export { saveCheckpoint, latestCheckpoint, listCheckpoints, loadCheckpointState, type TrainerState, type SavableModel, type SavableTokenizer } from './checkpoint.js';
 export { loadCaptionFile, loadCaptionFolder, CAPTION_FILE_NAMES, type CaptionFileOptions } from './data/caption-files.js';
 export { loadCocoCaptions, type CocoOptions } from './data/coco.js';
+export { loadEmojiDataset, loadEmojiRecords, emojiCaption, emojiCaptionVariants, emojiPhrase, emojiPackageDir, EMOJI_SHEET_SIZES, type EmojiStyle, type EmojiRecord, type EmojiOptions } from './data/emoji.js';
 export { createCaptionLoader, type NodeLoaderOptions } from './data/node-loader.js';
 export { WorkerFetcher, autoWorkers, type WorkerFetcherOptions } from './data/worker-fetcher.js';
 export { writeShapesFolder, csvField } from './data/shapes-io.js';
