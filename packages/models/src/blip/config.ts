@@ -156,9 +156,21 @@ export function blipConfig(partial: PartialBlipConfig = {}): BlipConfig {
   return config;
 }
 
-/** blipConfig plus the pre-training extras (original BLIP's values by default). */
+/**
+ * Where original BLIP pre-training (configs/med_config.json, vit.py, pretrain.yaml) differs from
+ * HF's defaults: BERT-base's 12 heads and 0.1 dropouts, the ViT's LayerNorm eps 1e-6, 224-px images.
+ */
+const PRETRAIN_TEXT_DEFAULTS: Partial<BlipTextConfig> = { num_attention_heads: 12, hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1 };
+const PRETRAIN_VISION_DEFAULTS: Partial<BlipVisionConfig> = { image_size: 224, layer_norm_eps: 1e-6 };
+
+/** blipConfig plus the pre-training extras, with original BLIP's values by default (see above). */
 export function blipPretrainConfig(partial: PartialBlipPretrainConfig = {}): BlipPretrainConfig {
-  const config = { ...blipConfig(partial), ...PRETRAIN_DEFAULTS, ...pickKnown(partial, PRETRAIN_DEFAULTS) };
+  const base = blipConfig({
+    ...partial,
+    text_config: { ...PRETRAIN_TEXT_DEFAULTS, ...pickKnown(partial.text_config, BLIP_TEXT_DEFAULTS) },
+    vision_config: { ...PRETRAIN_VISION_DEFAULTS, ...pickKnown(partial.vision_config, BLIP_VISION_DEFAULTS) },
+  });
+  const config = { ...base, ...PRETRAIN_DEFAULTS, ...pickKnown(partial, PRETRAIN_DEFAULTS) };
   if (!(config.temp_min > 0 && config.temp_min <= config.temp_init && config.temp_init <= config.temp_max)) {
     throw new Error(`blipPretrainConfig: need 0 < temp_min ≤ temp_init ≤ temp_max, got ${config.temp_min}, ${config.temp_init}, ${config.temp_max}`);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gradcheck, type Parameter } from '@glimpse/autograd';
 import { Generator, randn, tensor, type Tensor } from '@glimpse/tensor';
-import type { PartialBlipPretrainConfig } from './config.js';
+import { blipPretrainConfig, type PartialBlipPretrainConfig } from './config.js';
 import { BlipForConditionalGeneration, BlipForImageTextRetrieval } from './hf-models.js';
 import { itcLoss } from './losses.js';
 import { BlipMomentumEncoders, FeatureQueue } from './momentum.js';
@@ -17,6 +17,8 @@ const tiny: PartialBlipPretrainConfig = {
   text_config: { vocab_size: 16, hidden_size: 8, intermediate_size: 16, num_hidden_layers: 2, num_attention_heads: 2, max_position_embeddings: 8, bos_token_id: DEC },
   enc_token_id: ENC,
 };
+// Pre-training defaults to the original's 0.1 dropouts; comparisons below run in eval mode.
+const create = (opts: { seed?: number; dtype?: 'float32' | 'float64' } = {}) => BlipPretrain.create(tiny, opts).eval();
 const inputIds = tensor([
   [1, 5, 6, 2, 0],
   [1, 7, 2, 0, 0],
@@ -29,7 +31,7 @@ const maxDiff = (a: Tensor, b: Tensor) => a.sub(b).abs().max().item();
 
 describe('BlipPretrain', () => {
   it('shares every decoder parameter object with the encoder except the self-attention (by identity)', () => {
-    const model = BlipPretrain.create(tiny);
+    const model = create();
     const enc = model.text_encoder;
     const dec = model.text_decoder.bert;
     expect(dec.embeddings).toBe(enc.embeddings);
@@ -52,7 +54,7 @@ describe('BlipPretrain', () => {
   });
 
   it('shows the sharing in namedParameters (once) and stateDict (under every name), as PyTorch', () => {
-    const model = BlipPretrain.create(tiny);
+    const model = create();
     const state = model.stateDict();
     const names = model.namedParameters().map(([n]) => n);
     expect(state['text_decoder.bert.embeddings.word_embeddings.weight']).toBe(state['text_encoder.embeddings.word_embeddings.weight']);
@@ -66,7 +68,7 @@ describe('BlipPretrain', () => {
   });
 
   it('returns {lossItc, lossItm, lossLm, loss} with loss = Σ λ·L and the pinned negatives', () => {
-    const model = BlipPretrain.create(tiny);
+    const model = create();
     const out = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
     expect(out.negatives).toBe(negatives);
     expect(out.itmLogits.shape).toEqual([9, 2]);
@@ -79,7 +81,7 @@ describe('BlipPretrain', () => {
   });
 
   it('draws its hard negatives from a seeded generator: reproducible, never the positive', () => {
-    const model = BlipPretrain.create(tiny);
+    const model = create();
     const draw = (seed: number) => {
       const out = model.forward({ pixelValues: pixels(), inputIds, attentionMask, generator: new Generator(seed) });
       return [...out.negatives.imageForText.dataSync(), ...out.negatives.textForImage.dataSync()];
@@ -91,8 +93,15 @@ describe('BlipPretrain', () => {
     );
   });
 
+  it("defaults to the original's pre-training settings where they differ from HF's", () => {
+    const c = blipPretrainConfig();
+    expect([c.text_config.num_attention_heads, c.text_config.hidden_dropout_prob, c.text_config.attention_probs_dropout_prob]).toEqual([12, 0.1, 0.1]);
+    expect([c.vision_config.image_size, c.vision_config.layer_norm_eps, c.image_text_hidden_size, c.temp_init, c.lm_label_smoothing]).toEqual([224, 1e-6, 256, 0.07, 0.1]);
+    expect([c.text_config.vocab_size, c.text_config.bos_token_id, c.enc_token_id]).toEqual([30524, 30522, 30523]);
+  });
+
   it('clamps temp to [0.001, 0.5] at the start of forward, as BLIP', () => {
-    const model = BlipPretrain.create(tiny);
+    const model = create();
     model.temp.assign(tensor(3));
     model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
     expect(model.temp.item()).toBeCloseTo(0.5, 7);
@@ -102,7 +111,7 @@ describe('BlipPretrain', () => {
   });
 
   it('gradchecks end to end in float64 (ITC + ITM + LM) on parameters of every part, shared ones included', () => {
-    const model = BlipPretrain.create(tiny, { dtype: 'float64', seed: 1 });
+    const model = create({ dtype: 'float64', seed: 1 });
     const enc = model.text_encoder.encoder.layer;
     const params: Parameter[] = [
       model.temp,
@@ -122,11 +131,13 @@ describe('BlipPretrain', () => {
   });
 
   it('its state dict loads into the Hugging Face heads, which reproduce its ITM and LM outputs', () => {
-    const model = BlipPretrain.create(tiny, { seed: 4 });
+    const model = create({ seed: 4 });
     const out = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
     const state = model.stateDict();
     const retrieval = new BlipForImageTextRetrieval(model.config);
     const captioning = new BlipForConditionalGeneration(model.config);
+    retrieval.eval();
+    captioning.eval();
     for (const head of [retrieval, captioning]) {
       const wanted = new Set(Object.keys(head.stateDict()));
       loadSharedStateDict(head, Object.fromEntries(Object.entries(state).filter(([k]) => wanted.has(k))));
@@ -140,7 +151,7 @@ describe('BlipPretrain', () => {
 
 describe('momentum distillation', () => {
   it('copies the unimodal encoders under the model’s own names, without gradient', () => {
-    const model = BlipPretrain.create(tiny);
+    const model = create();
     const momentum = BlipMomentumEncoders.copyOf(model);
     const modelState = model.stateDict();
     for (const [name, p] of momentum.namedParameters()) {
@@ -152,9 +163,9 @@ describe('momentum distillation', () => {
   });
 
   it('with α = 0 and fresh copies, ITC equals the in-batch loss; queues receive the momentum features', () => {
-    const model = BlipPretrain.create(tiny);
+    const model = create();
     const plain = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
-    const encoders = BlipMomentumEncoders.copyOf(model);
+    const encoders = BlipMomentumEncoders.copyOf(model).eval();
     const [imageQueue, textQueue] = [new FeatureQueue(6, 4, { generator: new Generator(1) }), new FeatureQueue(6, 4, { generator: new Generator(2) })];
     const withM = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives, momentum: { encoders, alpha: 0 } });
     expect(withM.lossItc.item()).toBeCloseTo(plain.lossItc.item(), 5);
