@@ -12,3 +12,5 @@ export { createCaptionLoader, type NodeLoaderOptions } from './data/node-loader.
 export { WorkerFetcher, autoWorkers, type WorkerFetcherOptions } from './data/worker-fetcher.js';
 export { writeShapesFolder, csvField } from './data/shapes-io.js';
 export { encodePng, writePng, decodePngRgba, compositeRegion, type RgbaImage } from './data/png.js';
+export { trainCLIPRecipe, CLIP_PRESETS, type CLIPRecipeOptions, type CLIPRecipeResult } from './recipes/clip-train.js';
+export { evaluateCLIP, datasetImages, type CLIPEvaluation } from './recipes/clip-eval.js';
