@@ -1,0 +1,37 @@
+/**
+ * Text in the notebooks' PNGs (captions under images), with a 5×7 pixel font in the style of
+ * the HD44780 character LCDs: capitals, digits and a little punctuation. Lower-case text is drawn
+ * in capitals; characters without a glyph are drawn as '?'.
+ */
+import type { PNG } from 'pngjs';
+import type { RGB } from './pictures.js';
+
+/** Each glyph: its character, then 7 rows of 5 pixels, one base-32 digit per row (bit 4 = left). */
+const GLYPHS = "Aehhhvhh Buhhuhhu Cehggghe Dsihhhis Evgguggv Fvgguggg Gehgnhhf Hhhhvhhh Ie44444e J72222ic Khikokih Lggggggv Mhrllhhh Nhhpljhh Oehhhhhe Puhhuggg Qehhhlid Ruhhukih Sfgge11u Tv444444 Uhhhhhhe Vhhhhha4 Whhhllla Xhha4ahh Yhhha444 Zv1248gv 0ehjlphe 14c4444e 2eh1248v 3v2421he 426aiv22 5vgu11he 668guhhe 7v124888 8ehhehhe 9ehhf12c .00000cc ,0000c48 -000v000 'c480000 #aavavaa ?eh12404 :0cc0cc0 (2488842 )8422248 =00v0v00 [e88888e ]e22222e /01248g0 +044v440 %op248j3 !4444404";
+
+const FONT = new Map(GLYPHS.split(' ').map((g) => [g[0]!, Array.from(g.slice(1), (d) => parseInt(d, 32))]));
+
+/** Width in pixels of `text` drawn at `scale` (6 columns per character: 5 + 1 of spacing). */
+export const textWidth = (text: string, scale = 1): number => text.length * 6 * scale;
+
+/** Draws `text` with its top-left corner at (x, y), each font pixel a scale×scale square. */
+export function drawText(png: PNG, text: string, x: number, y: number, rgb: RGB = [0, 0, 0], scale = 1): void {
+  [...text.toUpperCase()].forEach((ch, i) => {
+    if (ch === ' ') return;
+    const rows = FONT.get(ch) ?? FONT.get('?')!;
+    rows.forEach((bits, r) => {
+      for (let c = 0; c < 5; c++) {
+        if (!((bits >> (4 - c)) & 1)) continue;
+        for (let dy = 0; dy < scale; dy++) {
+          for (let dx = 0; dx < scale; dx++) {
+            const px = x + (i * 6 + c) * scale + dx;
+            const py = y + r * scale + dy;
+            if (px < 0 || py < 0 || px >= png.width || py >= png.height) continue;
+            const at = (py * png.width + px) * 4;
+            [png.data[at], png.data[at + 1], png.data[at + 2]] = rgb;
+          }
+        }
+      }
+    });
+  });
+}
