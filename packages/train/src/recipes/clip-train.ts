@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CLIPImageProcessor, CLIPModel, clipConfig, trainBpe, type CLIPTokenizer, type PartialCLIPConfig } from '@glimpse/models';
 import { writeFileAtomic } from '@glimpse/models/node';
 import { retrievalTargets, type CaptionDataset } from '../data/dataset.js';
+import { imagesInMemory } from '../data/in-memory.js';
 import { createCaptionLoader } from '../data/node-loader.js';
 import { AdamW } from '../optim/adam.js';
 import { weightDecayGroups } from '../optim/param-groups.js';
@@ -73,7 +74,8 @@ export async function trainCLIPRecipe(o: CLIPRecipeOptions): Promise<CLIPRecipeR
   const loader = createCaptionLoader(o.train, { batchSize: o.batchSize ?? 64, processor, tokenizer: batcher, seed: o.seed ?? 0, augment: { scale: [0.8, 1], hflip: 0 }, examples: 'images' });
   const task = clipTask(model, { accumFreq: o.accumFreq ?? 1 });
   const lr = o.lr ?? 2e-3;
-  const evaluate = o.eval ? () => evaluateCLIP(model, batcher, processor, o.eval!, o.labelKey ? { labelKey: o.labelKey } : {}).metrics : undefined;
+  const evalSet = o.eval && imagesInMemory(o.eval);
+  const evaluate = evalSet ? () => evaluateCLIP(model, batcher, processor, evalSet, o.labelKey ? { labelKey: o.labelKey } : {}).metrics : undefined;
   try {
     const training = await train({
       model,
