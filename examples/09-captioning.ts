@@ -12,7 +12,7 @@
 //    90% of the probability (top-p 0.9). Different draws give different captions; BLIP's CapFilt
 //    uses it to write diverse synthetic captions.
 // Every caption starts from [DEC] and the prompt "a picture of ", and the prompt is cut from the
-// result. Here a tiny BLIP learns a toy world of coloured shapes in about a minute, whose captions
+// result. Here a tiny BLIP learns a toy world of coloured balls in about a minute, whose captions
 // are ambiguous on purpose, so the three methods disagree in instructive ways.
 // Run with `npx -y pnpm@12.4.2 example examples/09-captioning.ts`; the picture goes to `examples/out/`.
 

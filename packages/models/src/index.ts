@@ -46,7 +46,7 @@ export type { GenerationOptions, GenerationOutput } from './generation/options.j
 export { greedySearch, sample, type SampleOptions } from './generation/search.js';
 export { beamSearch, type BeamSearchOptions, type BeamSearchOutput } from './generation/beam-search.js';
 export { groundedDecoder, type CrossAttentionLM, type EncoderStates } from './generation/grounded-decoder.js';
-export { caption, captionWithDetails, promptIds, type CaptioningModel, type CaptionTokenizer, type CaptionOptions, type CaptionResult } from './generation/caption.js';
+export { caption, captionWithDetails, promptIds, type CaptioningModel, type ImageEncoder, type CaptionTokenizer, type CaptionOptions, type CaptionResult } from './generation/caption.js';
 export { itmScore, retrieveWithItm, type ImageTextModel, type ItmTokenizer, type ItmOptions, type ItmRetrievalHit, type ItmQuery } from './generation/itm.js';
 export { blipConfig, blipPretrainConfig, BLIP_TEXT_DEFAULTS, BLIP_VISION_DEFAULTS, type BlipConfig, type BlipTextConfig, type BlipVisionConfig, type BlipPretrainConfig, type PartialBlipConfig, type PartialBlipPretrainConfig } from './blip/config.js';
 export { BlipVisionAttention, BlipVisionModel } from './blip/vision.js';

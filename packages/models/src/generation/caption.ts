@@ -17,10 +17,15 @@ import { groundedDecoder, type CrossAttentionLM } from './grounded-decoder.js';
 import type { GenerationOutput } from './options.js';
 import { greedySearch, sample } from './search.js';
 
-/** What captioning needs of a model (BlipForConditionalGeneration has it). */
+/** BLIP's ViT as the helpers use it: pixelValues [B, 3, H, W] → lastHiddenState [B, N, D], every image token. */
+export interface ImageEncoder {
+  forward(pixelValues: Tensor): { lastHiddenState: Variable };
+}
+
+/** What captioning needs of a model: BlipForConditionalGeneration and BlipPretrain have it. */
 export interface CaptioningModel<C extends DecoderCache = DecoderCache> {
-  /** pixelValues [B, 3, H, W] → image tokens [B, N, D] that the decoder cross-attends to. */
-  encodeImage(pixelValues: Tensor): Variable;
+  vision_model: ImageEncoder;
+  /** Reads the image tokens through cross-attention. */
   text_decoder: CrossAttentionLM<C>;
 }
 
@@ -75,7 +80,7 @@ export function promptIds(tokenizer: CaptionTokenizer, prompt: string, batch: nu
 export function captionWithDetails(model: CaptioningModel, pixelValues: Tensor, tokenizer: CaptionTokenizer, options: CaptionOptions = {}): CaptionResult {
   const { prompt = 'a picture of ', sample: doSample = false, numBeams = 3, maxLength = 20, minLength = 5, useCache } = options;
   return noGrad(() => {
-    const images = model.encodeImage(pixelValues);
+    const images = model.vision_model.forward(pixelValues).lastHiddenState;
     const decoder = groundedDecoder(model.text_decoder, images);
     const start = promptIds(tokenizer, prompt, images.shape[0]!);
     const shared = { maxLength, minLength, eosTokenId: tokenizer.sepId, padTokenId: tokenizer.padId, useCache };

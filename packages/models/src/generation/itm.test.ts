@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { noGrad } from '@glimpse/autograd';
 import { randn, type Tensor } from '@glimpse/tensor';
 import { BlipForImageTextRetrieval } from '../blip/hf-models.js';
+import { BlipPretrain } from '../blip/pretrain.js';
+import { caption } from './caption.js';
 import { BertTokenizer } from '../tokenizers/wordpiece.js';
 import { itmScore, retrieveWithItm } from './itm.js';
 
@@ -74,5 +76,24 @@ describe('retrieveWithItm', () => {
       for (const h of row) expect(h.score).toBeCloseTo(hfItm(px.narrow(0, i, 1), [texts[h.index]!])[0]![1]! + cosines[i]![h.index]!, 10);
     });
     expect(() => retrieveWithItm(model, tok, { texts }, { texts })).toThrow(/one side must be texts/);
+  });
+});
+
+describe('the helpers on a pre-trained BlipPretrain (shared-weight decoder)', () => {
+  it('captions, scores and retrieves without converting to the HF heads', () => {
+    const withDec = new BertTokenizer(tok.tokens.slice(0, tok.vocabSize));
+    const pretrain = BlipPretrain.create(
+      {
+        vision_config: { hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1, num_attention_heads: 2, image_size: 16, patch_size: 8 },
+        text_config: { vocab_size: withDec.size, hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1, num_attention_heads: 2, max_position_embeddings: 40, bos_token_id: withDec.decId!, sep_token_id: withDec.sepId },
+        image_text_hidden_size: 8,
+      },
+      { seed: 3, dtype: 'float64' },
+    ).eval();
+    const px = pixels(2, 9);
+    expect(caption(pretrain, px, withDec, { maxLength: 10 })).toHaveLength(2);
+    const p = itmScore(pretrain, px, texts.slice(0, 2), withDec);
+    expect(p.every((x) => x > 0 && x < 1)).toBe(true);
+    expect(retrieveWithItm(pretrain, withDec, { texts }, { pixelValues: px }, { k: 1 }).map((r) => r.length)).toEqual([1, 1, 1, 1]);
   });
 });

@@ -17,15 +17,16 @@ import type { Tensor } from '@glimpse/tensor';
 import { l2Normalize } from '../clip/clip-model.js';
 import type { AttentionMask } from '../nn/attention-mask.js';
 import type { BatchEncoding } from '../tokenizers/batch.js';
+import type { ImageEncoder } from './caption.js';
 import { int32 } from './options.js';
 
 interface Projection {
   forward(x: Variable): Variable;
 }
 
-/** What ITM and retrieval need of a model (BlipForImageTextRetrieval has it). */
+/** What ITM and retrieval need of a model: BlipForImageTextRetrieval and BlipPretrain have it. */
 export interface ImageTextModel {
-  vision_model: { forward(pixelValues: Tensor): { lastHiddenState: Variable } };
+  vision_model: ImageEncoder;
   text_encoder: {
     forward(inputIds: Tensor, opts: { mode?: 'text' | 'multimodal' | 'decoder'; attentionMask?: AttentionMask; encoderHidden?: Variable }): { lastHiddenState: Variable };
   };
