@@ -185,3 +185,24 @@ function featuresOf(model: BlipPretrain) {
   const { imageFeat, textFeat } = model.encode(pixels(), inputIds, attentionMask);
   return [imageFeat, textFeat] as const;
 }
+
+describe('BlipPretrain save/load', () => {
+  it('round-trips through savePretrained / fromPretrained with sharing intact', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'glimpse-blip-'));
+    const model = BlipPretrain.create({
+      image_text_hidden_size: 8,
+      text_config: { vocab_size: 40, hidden_size: 16, encoder_hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1, num_attention_heads: 2, max_position_embeddings: 8 },
+      vision_config: { hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1, num_attention_heads: 2, image_size: 8, patch_size: 4 },
+    }, { seed: 3 });
+    await model.savePretrained(dir);
+    const loaded = await BlipPretrain.fromPretrained(dir);
+    expect(loaded.config).toEqual(model.config);
+    const a = model.stateDict();
+    const b = loaded.stateDict();
+    for (const k of Object.keys(a)) expect(Array.from(b[k]!.dataSync()), k).toEqual(Array.from(a[k]!.dataSync()));
+    expect(loaded.text_decoder.bert.encoder.layer[0]!.intermediate).toBe(loaded.text_encoder.encoder.layer[0]!.intermediate);
+  });
+});

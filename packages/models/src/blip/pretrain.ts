@@ -19,7 +19,8 @@
  * BlipForImageTextRetrieval and BlipForConditionalGeneration as it is.
  */
 import { concat as concatVariables, noGrad, Parameter, type Variable } from '@glimpse/autograd';
-import { concat, Generator, tensor, type DType, type Tensor } from '@glimpse/tensor';
+import { concat, Generator, parseSafetensors, serializeSafetensors, tensor, type DType, type Tensor } from '@glimpse/tensor';
+import { joinLocation, readBytes, readJson, writeBytes, writeText } from '../io/files.js';
 import { l2Normalize } from '../clip/clip-model.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
@@ -113,6 +114,28 @@ export class BlipPretrain extends Module {
   /** A fresh model from (part of) a config; missing fields take HF's / BLIP's defaults. */
   static create(config: PartialBlipPretrainConfig = {}, opts: BlipPretrainOptions = {}): BlipPretrain {
     return new BlipPretrain(blipPretrainConfig(config), opts);
+  }
+
+  /**
+   * Loads a directory written by savePretrained (`config.json` + `model.safetensors`, every name
+   * of a shared parameter present), strictly.
+   */
+  static async fromPretrained(location: string, opts: { dtype?: DType } = {}): Promise<BlipPretrain> {
+    const config = blipPretrainConfig(await readJson<PartialBlipPretrainConfig>(joinLocation(location, 'config.json')));
+    const model = new BlipPretrain(config, opts);
+    const file = joinLocation(location, 'model.safetensors');
+    try {
+      model.loadStateDict(parseSafetensors(await readBytes(file), file).tensors);
+    } catch (e) {
+      throw new Error(`BlipPretrain.fromPretrained(${location}): ${(e as Error).message}`);
+    }
+    return model;
+  }
+
+  /** Writes `config.json` + `model.safetensors` (atomically) to a local directory. */
+  async savePretrained(dir: string): Promise<void> {
+    await writeText(joinLocation(dir, 'config.json'), JSON.stringify(this.config, null, 2) + '\n');
+    await writeBytes(joinLocation(dir, 'model.safetensors'), serializeSafetensors(this.stateDict(), { format: 'pt' }));
   }
 
   /** Normalised ITC features of the batch, and the image tokens the multimodal parts read. */
