@@ -1,9 +1,12 @@
 /**
  * Text in the notebooks' PNGs (captions under images), with a 5×7 pixel font in the style of
  * the HD44780 character LCDs: capitals, digits and a little punctuation. Lower-case text is drawn
- * in capitals; characters without a glyph are drawn as '?'.
+ * in capitals; characters without a glyph are drawn as '?'. The drawing itself is
+ * @glimpse/train's `drawText` (which the report galleries use with X11's 6×13 font, lower case
+ * included: pass `{ font: FIXED_6X13 }` or nothing to draw with that one instead).
  */
 import type { PNG } from 'pngjs';
+import { drawText as drawFontText, type BitmapFont } from '@glimpse/train/node';
 import type { RGB } from './pictures.js';
 
 /** Each glyph: its character, then 7 rows of 5 pixels, one base-32 digit per row (bit 4 = left). */
@@ -11,27 +14,18 @@ const GLYPHS = "Aehhhvhh Buhhuhhu Cehggghe Dsihhhis Evgguggv Fvgguggg Gehgnhhf H
 
 const FONT = new Map(GLYPHS.split(' ').map((g) => [g[0]!, Array.from(g.slice(1), (d) => parseInt(d, 32))]));
 
+/** This font for @glimpse/train's text drawing: rows shifted left one bit, the spacing column on the right. */
+export const LCD_5X7: BitmapFont = {
+  name: 'HD44780-style 5x7 capitals',
+  width: 6,
+  height: 7,
+  glyph: (ch) => (ch === ' ' ? [0, 0, 0, 0, 0, 0, 0] : FONT.get(ch)?.map((bits) => bits << 1)),
+};
+
 /** Width in pixels of `text` drawn at `scale` (6 columns per character: 5 + 1 of spacing). */
 export const textWidth = (text: string, scale = 1): number => text.length * 6 * scale;
 
-/** Draws `text` with its top-left corner at (x, y), each font pixel a scale×scale square. */
+/** Draws `text` in capitals with its top-left corner at (x, y), each font pixel a scale×scale square. */
 export function drawText(png: PNG, text: string, x: number, y: number, rgb: RGB = [0, 0, 0], scale = 1): void {
-  [...text.toUpperCase()].forEach((ch, i) => {
-    if (ch === ' ') return;
-    const rows = FONT.get(ch) ?? FONT.get('?')!;
-    rows.forEach((bits, r) => {
-      for (let c = 0; c < 5; c++) {
-        if (!((bits >> (4 - c)) & 1)) continue;
-        for (let dy = 0; dy < scale; dy++) {
-          for (let dx = 0; dx < scale; dx++) {
-            const px = x + (i * 6 + c) * scale + dx;
-            const py = y + r * scale + dy;
-            if (px < 0 || py < 0 || px >= png.width || py >= png.height) continue;
-            const at = (py * png.width + px) * 4;
-            [png.data[at], png.data[at + 1], png.data[at + 2]] = rgb;
-          }
-        }
-      }
-    });
-  });
+  drawFontText(png, text.toUpperCase(), x, y, { color: rgb, scale, font: LCD_5X7 });
 }

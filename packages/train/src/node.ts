@@ -15,3 +15,6 @@ export { encodePng, writePng, decodePngRgba, compositeRegion, type RgbaImage } f
 export { trainCLIPRecipe, CLIP_PRESETS, type CLIPRecipeOptions, type CLIPRecipeResult } from './recipes/clip-train.js';
 export { evaluateCLIP, datasetImages, type CLIPEvaluation } from './recipes/clip-eval.js';
 export { imagesInMemory } from './data/in-memory.js';
+export { retrievalGallery, retrievalHitBox, textToImageRows, captionGallery, GALLERY_COLORS, GALLERY_LAYOUT, type RetrievalHit, type RetrievalRow, type RetrievalGalleryOptions, type TextToImageRowsOptions, type CaptionGalleryItem, type GeneratedCaption, type CaptionGalleryOptions } from './report/gallery.js';
+export { FIXED_6X13, drawText, textWidth, wrapText, fontText, type BitmapFont, type Raster, type TextStyle } from './report/font.js';
+export { blankImage, fillRect, strokeRect, drawImage, scaleNearest, fitImage, pixelAt, type Rgb } from './report/raster.js';
