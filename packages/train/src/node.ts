@@ -18,3 +18,5 @@ export { imagesInMemory } from './data/in-memory.js';
 export { retrievalGallery, retrievalHitBox, textToImageRows, captionGallery, GALLERY_COLORS, GALLERY_LAYOUT, type RetrievalHit, type RetrievalRow, type RetrievalGalleryOptions, type TextToImageRowsOptions, type CaptionGalleryItem, type GeneratedCaption, type CaptionGalleryOptions } from './report/gallery.js';
 export { FIXED_6X13, drawText, textWidth, wrapText, fontText, type BitmapFont, type Raster, type TextStyle } from './report/font.js';
 export { blankImage, fillRect, strokeRect, drawImage, scaleNearest, fitImage, pixelAt, type Rgb } from './report/raster.js';
+export { lossCurvesSvg, lossSeries, barChartSvg, renderVegaLiteSvg, readMetricsJsonl, type MetricsEntry, type LossCurvesOptions, type LossSeries, type BarDatum, type BarChartOptions } from './report/charts.js';
+export { writeReport, metricsTable, formatMetric, type ReportSpec, type ReportResult, type MetricRow, type CurvesSection, type GallerySection, type ChartSection } from './report/report.js';
