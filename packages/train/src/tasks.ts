@@ -1,5 +1,6 @@
 /** How one batch becomes losses and gradients, per model family (what `train` calls each step). */
-import { CLIPModel } from '@glimpse/models';
+import type { BlipPretrain, CLIPModel } from '@glimpse/models';
+import type { Tensor } from '@glimpse/tensor';
 import { accumulateContrastive, type CLIPBatch } from './accumulate.js';
 import { clampLogitScale } from './ema.js';
 
@@ -29,5 +30,21 @@ export function clipTask(model: CLIPModel, opts: { accumFreq?: number } = {}) {
     },
     afterStep: () => clampLogitScale(model.logit_scale),
     batchSize: (batch: CLIPBatch) => batch.inputIds.shape[0]!,
+  };
+}
+
+/**
+ * BLIP pre-training: ITC + ITM (hard negatives mined from the batch's ITC similarities with the
+ * model's seeded generator, checkpointed with the run) + LM, summed with the model's λ weights.
+ */
+export function blipTask(model: BlipPretrain) {
+  return {
+    step(batch: { pixelValues: Tensor; inputIds: Tensor; attentionMask: Tensor }): Record<string, number> {
+      const out = model.forward(batch);
+      out.loss.backward();
+      return { loss: out.loss.item(), itc: out.lossItc.item(), itm: out.lossItm.item(), lm: out.lossLm.item() };
+    },
+    batchSize: (batch: { inputIds: Tensor }) => batch.inputIds.shape[0]!,
+    generators: { 'blip.negatives': model.generator },
   };
 }
