@@ -69,8 +69,18 @@ export interface Backend {
   scatterAdd(x: View, axis: number, index: View, src: View): Storage;
   /** Concatenates views (equal dtype, equal shapes except along `axis`). */
   concat(xs: readonly View[], axis: number, outShape: Shape): Storage;
-  /** Frees device memory now (a no-op where the garbage collector owns memory). */
+  /** Frees device memory now (a no-op where the garbage collector owns memory); idempotent. */
   dispose(storage: Storage): void;
+  /**
+   * Throws, naming the cause, when this backend cannot run here (the gpu backend without a GL
+   * context). Called by setBackend and by every lookup by name, so nothing quietly runs elsewhere.
+   */
+  ready?(): void;
+  /**
+   * The widest float this backend computes in: 64 (default) or 32 (the gpu: WebGL has no
+   * doubles, so float64 tensors there keep their dtype but hold float32 values).
+   */
+  readonly maxFloatBits?: 32 | 64;
 }
 
 // The cpu backend is always there and is the default; others register themselves when loaded.
@@ -87,11 +97,15 @@ export function registerBackend(backend: Backend): void {
 export function getBackend(name?: string): Backend {
   if (name === undefined) return current;
   const b = backends.get(name);
-  if (!b) throw new Error(`getBackend: unknown backend '${name}' (registered: ${[...backends.keys()].join(', ')})`);
+  if (!b) {
+    const hint = name === 'gpu' ? "; the gpu backend registers itself when '@glimpse/tensor/gpu' is imported" : '';
+    throw new Error(`getBackend: unknown backend '${name}' (registered: ${[...backends.keys()].join(', ')})${hint}`);
+  }
+  b.ready?.();
   return b;
 }
 
-/** Makes `name` the backend that new tensors are created on. */
+/** Makes `name` the backend that new tensors are created on (throws if it cannot run here). */
 export function setBackend(name: string): void {
   current = getBackend(name);
 }

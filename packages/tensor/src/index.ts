@@ -14,6 +14,7 @@ export type { Shape } from './shape.js';
 export { broadcastShapes, contiguousStrides, sizeOf } from './shape.js';
 export type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from './backend.js';
 export { getBackend, listBackends, registerBackend, setBackend } from './backend.js';
+export { tidy, keep, dispose } from './memory.js';
 export { Generator, manualSeed, getDefaultGenerator, type RandomOptions } from './random.js';
 export * from './ops/create.js';
 export * from './views.js';

@@ -10,6 +10,7 @@ import { getBackend } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { DTYPES } from './dtype.js';
 import { formatTensor } from './format.js';
+import { dispose, trackStorage } from './memory.js';
 import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import * as V from './views.js';
 import * as E from './ops/elementwise.js';
@@ -41,6 +42,7 @@ export class Tensor implements View {
 
   /** A fresh contiguous tensor over a storage the backend just returned. */
   static fromStorage(storage: Storage, dtype: DType, shape: readonly number[], backend: Backend): Tensor {
+    trackStorage(storage, backend);
     return new Tensor(storage, dtype, shape, contiguousStrides(shape), 0, backend);
   }
 
@@ -115,9 +117,9 @@ export class Tensor implements View {
     return Tensor.fromStorage(backend.fromArray(this.dataSync()), this.dtype, this.shape, backend);
   }
 
-  /** Frees this tensor's storage now (matters on gpu; views of it become invalid). */
+  /** Frees this tensor's storage now (matters on gpu; views of it become invalid). See also `tidy`. */
   dispose(): void {
-    this.backend.dispose(this.storage);
+    dispose(this);
   }
 
   // ---- views ----
