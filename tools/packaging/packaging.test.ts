@@ -11,7 +11,7 @@
  * A new package needs one file: tools/packaging/smoke/<dir>.mjs (and <dir>.node.mjs when it
  * has a './node' entry); the test fails until it exists.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -115,13 +115,19 @@ describe('packages installed from their tarballs', () => {
     expect(packed, 'packing failed').toBeDefined();
     const files = Object.fromEntries(packed!.map((p) => [p.name, `file:${p.tarball}`]));
     cpSync(SMOKE_DIR, join(consumer, 'smoke'), { recursive: true });
+    // Peer dependencies (gpu.js, optional, for @glimpse/tensor/gpu) are installed as a user of those
+    // entries installs them; gpu.js's unused hard dependency webgpu (84 MB) becomes an empty stub, as
+    // the workspace's pnpm override removes it, and its optional native `gl` is left out (--omit=optional).
+    const peers: Record<string, string> = Object.assign({}, ...packed!.map((p) => p.manifest.peerDependencies ?? {}));
+    mkdirSync(join(consumer, 'stubs', 'webgpu'), { recursive: true });
+    writeFileSync(join(consumer, 'stubs', 'webgpu', 'package.json'), JSON.stringify({ name: 'webgpu', version: '0.0.0' }));
     writeFileSync(
       join(consumer, 'package.json'),
-      JSON.stringify({ name: 'glimpse-consumer', private: true, type: 'module', dependencies: files, overrides: files }, null, 2),
+      JSON.stringify({ name: 'glimpse-consumer', private: true, type: 'module', dependencies: { ...files, ...peers }, overrides: { ...files, webgpu: 'file:./stubs/webgpu' } }, null, 2),
     );
     // linked: each package sees only what it declares (as pnpm does), so a missing dependency fails.
     await timed('npm install', () =>
-      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--install-strategy=linked', '--loglevel=error'], {
+      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--omit=optional', '--install-strategy=linked', '--loglevel=error'], {
         cwd: consumer,
         env: cleanEnv(),
         timeoutMs: 180_000,
