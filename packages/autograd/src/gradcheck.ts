@@ -37,6 +37,13 @@ export function gradcheck(fn: (...xs: Variable[]) => Variable, inputs: readonly 
   const needF64 = (t: Tensor, label: string) => {
     if (t.dtype !== 'float64') throw new Error(`gradcheck: ${label} is ${t.dtype}; finite differences need float64 (use .to('float64'))`);
   };
+  const float32Only = [...inputs, ...params.map((p) => p.data)].find((t) => t.backend.maxFloatBits === 32);
+  if (float32Only) {
+    throw new Error(
+      `gradcheck: the ${float32Only.backend.name} backend computes in float32, where finite differences are rounding noise; ` +
+        'use gradcheckAgainstCpu, which compares its gradients with the cpu float64 ones that gradcheck verifies',
+    );
+  }
   inputs.forEach((x, i) => needF64(x, `input ${i}`));
   params.forEach((p, i) => needF64(p.data, `param ${i}`));
   // The Variables hold the inputs as given, so non-contiguous layouts are exercised too.

@@ -11,6 +11,7 @@
 export { Variable, Parameter, type BackwardRule, type VarLike } from './variable.js';
 export { noGrad, enableGrad, isGradEnabled } from './grad-mode.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
+export { gradcheckAgainstCpu, type DeviceGradcheckOptions } from './gradcheck-device.js';
 export { valueAndGrad, grad } from './functional.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, sqrt, rsqrt, tanh, sigmoid, relu, erf, sin, cos,

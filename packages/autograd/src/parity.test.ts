@@ -29,12 +29,13 @@ import {
   applyViews, compare, forwardComparison, parseFamily, type Args, type Comparison, type Family,
 } from '@glimpse/tensor/testing/parity';
 import * as A from './index.js';
+import { backends } from './test-util.js';
 import { Variable } from './variable.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/autograd/', import.meta.url));
 
-/** Backends to replay on: 'cpu', or GLIMPSE_BACKENDS=cpu,gpu once more backends register. */
-const BACKENDS = (process.env['GLIMPSE_BACKENDS'] ?? 'cpu').split(',').map((s) => s.trim()).filter(Boolean);
+/** Backends to replay on: the gradcheck suite's (cpu, and gpu where GL works; GLIMPSE_BACKENDS overrides). */
+const BACKENDS = backends;
 
 type Input = Variable | Tensor;
 interface Replay {

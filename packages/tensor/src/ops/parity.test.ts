@@ -18,12 +18,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as G from '../index.js';
 import type { Tensor } from '../tensor.js';
+import { backends } from '../testing/backends.js';
 import { applyViews, forwardComparison, mismatch, parseFamily, type Args, type Family } from '../testing/parity.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../fixtures/ops/', import.meta.url));
 
-/** Backends to replay on: 'cpu', or GLIMPSE_BACKENDS=cpu,gpu once more backends register. */
-const BACKENDS = (process.env['GLIMPSE_BACKENDS'] ?? 'cpu').split(',').map((s) => s.trim()).filter(Boolean);
+/** Backends to replay on: the op suite's (cpu, and gpu where GL works; GLIMPSE_BACKENDS overrides). */
+const BACKENDS = backends;
 
 type Replay = (xs: Tensor[], a: Args) => Tensor | Tensor[];
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);

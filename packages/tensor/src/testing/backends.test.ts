@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../ops/create.js';
-import { backends, expectClose, expectExact, stridedVariants, tol } from './backends.js';
+import { backends, expectClose, expectExact, gpuSkipReason, stridedVariants, tol } from './backends.js';
 
 // The helpers every op test leans on must fail when they should, or every suite passes vacuously.
 describe('test helpers', () => {
-  it('lists cpu among the backends by default', () => {
+  it('lists cpu, and gpu wherever GL works (always in CI), among the backends by default', () => {
     expect(backends.length).toBeGreaterThan(0);
-    if (!(globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env['GLIMPSE_BACKENDS']) expect(backends).toEqual(['cpu']);
+    const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+    if (!env['GLIMPSE_BACKENDS']) expect(backends).toEqual(gpuSkipReason === undefined ? ['cpu', 'gpu'] : ['cpu']);
+    if (env['CI']) expect(gpuSkipReason).toBeUndefined();
   });
 
   it('expectClose passes within tolerance and fails outside it, naming the worst element', () => {

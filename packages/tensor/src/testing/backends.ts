@@ -10,17 +10,35 @@
  *
  * The helpers throw plain Errors (no test-runner import), so this file builds with the package.
  */
-import { getBackend } from '../backend.js';
+import { getBackend, type Backend } from '../backend.js';
 import type { DType } from '../dtype.js';
+import { gpuUnavailableReason } from '../gpu/index.js';
 import { tensor, type NestedArray } from '../ops/create.js';
 import type { Tensor } from '../tensor.js';
 
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+
 /**
- * Backend names every op test runs on: 'cpu' today. The gpu backend joins the default list when
- * it lands (its module registers itself; import it here). GLIMPSE_BACKENDS=cpu,gpu overrides.
+ * Why the gpu backend is left out of the default list here (undefined: it is in). In CI (CI set)
+ * it is never left out: there a missing GL context fails every gpu suite with its cause.
  */
-const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['GLIMPSE_BACKENDS'];
-export const backends: readonly string[] = fromEnv ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : ['cpu'];
+export const gpuSkipReason: string | undefined = env['CI'] ? undefined : gpuUnavailableReason();
+
+/**
+ * Backend names every op test runs on: 'cpu', and 'gpu' wherever a GL context can be made
+ * (always in CI, where it must work). GLIMPSE_BACKENDS=cpu,gpu overrides.
+ */
+export const backends: readonly string[] = env['GLIMPSE_BACKENDS']
+  ? env['GLIMPSE_BACKENDS'].split(',').map((s) => s.trim()).filter(Boolean)
+  : gpuSkipReason === undefined
+    ? ['cpu', 'gpu']
+    : ['cpu'];
+
+if (gpuSkipReason !== undefined && !env['GLIMPSE_BACKENDS']) {
+  const g = globalThis as { __glimpseGpuSkipWarned?: boolean; console?: { warn(msg: string): void } };
+  if (!g.__glimpseGpuSkipWarned) g.console?.warn(`tests skip the gpu backend here (CI would fail instead): ${gpuSkipReason}`);
+  g.__glimpseGpuSkipWarned = true;
+}
 
 export type Nested = number | boolean | readonly Nested[];
 
@@ -30,9 +48,54 @@ export interface Tolerance {
   atol?: number;
 }
 
-/** Tolerances for hand-computed cases: float64 to ~1e-12, float32 to ~1e-6 relative. */
-export function tol(dtype: DType): Required<Tolerance> {
+/**
+ * Tolerances for hand-computed cases: float64 to ~1e-12, float32 to ~1e-6 relative. On a
+ * backend that computes in float32 only (the gpu: `maxFloatBits: 32`), every float dtype gets
+ * `GPU_TOL` — float64 tensors there hold float32 values, and GLSL's exp/log/pow/sin are a few
+ * ulp, not correctly rounded.
+ */
+export function tol(dtype: DType, backend?: Backend | string): Required<Tolerance> {
+  if ((dtype === 'float32' || dtype === 'float64') && bits(backend) === 32) return { ...GPU_TOL };
   return dtype === 'float64' ? { rtol: 1e-12, atol: 1e-14 } : dtype === 'float32' ? { rtol: 1e-6, atol: 1e-7 } : { rtol: 0, atol: 0 };
+}
+
+/** The floor of every float comparison on a float32-only backend: 2e-5 relative, 1e-6 absolute. */
+export const GPU_TOL: Required<Tolerance> = Object.freeze({ rtol: 2e-5, atol: 1e-6 });
+
+function bits(backend: Backend | string | undefined): number {
+  if (backend === undefined) return 64;
+  const b = typeof backend === 'string' ? getBackend(backend) : backend;
+  return b.maxFloatBits ?? 64;
+}
+
+/**
+ * The tolerance a float comparison on `backend` uses: the given one, widened to `GPU_TOL` where
+ * the backend computes in float32 (so a check written for float64 on the cpu still means
+ * "as close as the device can be" on the gpu, and the cpu check is not weakened). Exact
+ * comparisons of int32/bool stay exact everywhere.
+ */
+export function tolFor(dtype: DType, backend: Backend | string | undefined, given: Tolerance = {}): Required<Tolerance> {
+  const base = { ...tol(dtype, backend), ...given };
+  if ((dtype === 'float32' || dtype === 'float64') && bits(backend) === 32) {
+    return { rtol: Math.max(base.rtol, GPU_TOL.rtol), atol: Math.max(base.atol, GPU_TOL.atol) };
+  }
+  return base;
+}
+
+/** False on a backend that computes in float32 only (the gpu): its float64 tensors hold float32 values. */
+export function holdsFloat64(backend: Backend | string): boolean {
+  return bits(backend) === 64;
+}
+
+/** `value` as a `dtype` tensor on `backend` holds it: rounded to float32 for float dtypes on a float32-only backend. */
+export function stored(value: number, dtype: DType, backend: Backend | string): number {
+  if (dtype === 'float32' || (dtype === 'float64' && !holdsFloat64(backend))) return Math.fround(value);
+  return value;
+}
+
+/** The largest integer an int32 tensor on `backend` computes with exactly: 2^31 − 1, or 2^24 where ints live in float32 (the gpu). */
+export function maxExactInt(backend: Backend | string): number {
+  return holdsFloat64(backend) ? 2 ** 31 - 1 : 2 ** 24;
 }
 
 /** A tensor factory bound to one backend: `t([[1, 2]], 'float64')`. */
@@ -68,11 +131,12 @@ const fmt = (s: readonly number[]) => `[${s.join(',')}]`;
 
 /**
  * Checks shape and values: NaN matches NaN, ±Infinity must match exactly, everything else
- * within atol + rtol·|expected|. The default tolerance follows the tensor's dtype (`tol`).
+ * within atol + rtol·|expected|. The default tolerance follows the tensor's dtype and backend
+ * (`tol`); a given one is widened to the backend's float32 floor on the gpu (`tolFor`).
  * On failure the message names the worst element, its index, and how many elements failed.
  */
 export function expectClose(actual: Tensor, expected: Nested | Tensor, tolerance: Tolerance = {}): void {
-  const { rtol, atol } = { ...tol(actual.dtype), ...tolerance };
+  const { rtol, atol } = tolFor(actual.dtype, actual.backend, tolerance);
   const expShape = isTensor(expected) ? [...expected.shape] : shapeOf(expected);
   if (fmt(actual.shape) !== fmt(expShape)) {
     throw new Error(`expectClose: shape ${fmt(actual.shape)} differs from expected ${fmt(expShape)}`);

@@ -15,6 +15,11 @@
  *       error of the largest terms, so pure relative error would be meaningless;
  *   'exact': bit for bit (data movement and selection). Every int32 / bool result is exact;
  *       NaN matches NaN, ±inf match only themselves.
+ * On a backend that computes in float32 only (the gpu, `maxFloatBits: 32`), every float result —
+ * float64-labelled ones too, which hold float32 values there — is compared with rtol
+ * DEVICE_RTOL = 2e-5 (GLSL's exp/log/pow are a few ulp, not correctly rounded), 'exact' ones
+ * included (a float64 torch value moved onto the device is rounded), with float32's floor, and
+ * values below float32's smallest normal match 0 (GLSL flushes subnormals).
  */
 import type { DType } from '../dtype.js';
 import { parseSafetensors } from '../safetensors.js';
@@ -25,6 +30,8 @@ export type Comparison = 'exact' | 'relative' | 'scaled';
 
 /** The relative tolerance per dtype: 1e-12 for float64, 1e-6 for float32. */
 export const RTOL: Partial<Record<DType, number>> = { float64: 1e-12, float32: 1e-6 };
+/** The relative tolerance of every float comparison on a backend that computes in float32 only (the gpu). */
+export const DEVICE_RTOL = 2e-5;
 const TINY: Partial<Record<DType, number>> = { float64: 2.2250738585072014e-308, float32: 1.1754943508222875e-38 };
 
 /** Ops whose float results must equal PyTorch's bit for bit (no arithmetic, or exact arithmetic). */
@@ -59,9 +66,10 @@ export function compare(actual: Tensor, expected: Tensor, dtype: DType, how: Com
   if (actual.shape.join(',') !== expected.shape.join(',')) return { problem: `shape [${actual.shape}], expected [${expected.shape}]`, worst: Infinity };
   const got = actual.dataSync();
   const want = expected.dataSync();
-  const exact = !(dtype in RTOL) || how === 'exact';
-  const rtol = RTOL[dtype] ?? 0;
-  let floor = TINY[dtype] ?? 0;
+  const device32 = actual.backend.maxFloatBits === 32 && dtype in RTOL;
+  const exact = !(dtype in RTOL) || (how === 'exact' && !device32);
+  const rtol = device32 ? Math.max(RTOL[dtype]!, DEVICE_RTOL) : (RTOL[dtype] ?? 0);
+  let floor = device32 ? TINY.float32! : (TINY[dtype] ?? 0);
   if (how === 'scaled') {
     floor = Math.max(floor, termScale);
     for (const v of want) if (Number.isFinite(v)) floor = Math.max(floor, Math.abs(v));
@@ -75,7 +83,8 @@ export function compare(actual: Tensor, expected: Tensor, dtype: DType, how: Com
     const err = Math.abs(a - b);
     const relative = Number.isFinite(b) ? err / Math.max(Math.abs(b), floor) : Infinity;
     worst = Math.max(worst, Number.isNaN(relative) ? Infinity : relative);
-    const allowed = exact || !Number.isFinite(b) ? 0 : rtol * Math.max(Math.abs(b), floor);
+    // A float32 device flushes subnormals to zero (GLSL): anything below float32's smallest normal matches 0 there.
+    const allowed = exact || !Number.isFinite(b) ? 0 : Math.max(rtol * Math.max(Math.abs(b), floor), device32 ? TINY.float32! : 0);
     if (!(err <= allowed) && bad.length < 5) {
       bad.push(`[${i}] glimpse ${a} torch ${b} (|diff| ${err.toExponential(2)} > ${allowed.toExponential(2)})`);
     }
