@@ -3,12 +3,13 @@
  * Every command has --help; a mistake in a call is one line on stderr and exit code 2.
  */
 import { parse, UsageError, type Command } from './args.js';
+import { demo } from './demo.js';
 import { evalCommand } from './eval.js';
 import { retrieve } from './retrieve.js';
 import { trainCommand } from './train.js';
 import { zeroshot } from './zeroshot.js';
 
-export const COMMANDS: Record<string, Command> = { train: trainCommand, eval: evalCommand, zeroshot, retrieve };
+export const COMMANDS: Record<string, Command> = { demo, train: trainCommand, eval: evalCommand, zeroshot, retrieve };
 
 function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
