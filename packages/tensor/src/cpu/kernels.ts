@@ -35,8 +35,7 @@ export function unaryOp(op: number, x: number): number {
     case Un.sqrt: return Math.sqrt(x);
     case Un.rsqrt: return 1 / Math.sqrt(x);
     case Un.tanh: return Math.tanh(x);
-    // Two branches keep exp() from overflowing for large |x|.
-    case Un.sigmoid: return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    case Un.sigmoid: return sigmoid(x);
     case Un.relu: return x > 0 ? x : Number.isNaN(x) ? x : 0;
     case Un.erf: return erf(x);
     case Un.sin: return Math.sin(x);
@@ -44,6 +43,13 @@ export function unaryOp(op: number, x: number): number {
     case Un.floor: return Math.floor(x);
     default: return x !== 0 ? 0 : 1; // not: NaN counts as true (nonzero), as in PyTorch
   }
+}
+
+/** Two branches keep exp() from overflowing for large |x|. */
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
 }
 
 const enum Bin { add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, and, or }
