@@ -105,11 +105,18 @@ export function reduceStep(op: number, acc: number, x: number): number {
 
 // The row loops. add/sub/mul/div, and sum among reductions, have a loop of their own: they are
 // most of the element-wise work of training, and a loop without the switch measured ~10% of a
-// tiny-CLIP training step (binary) and 1.4× on a last-axis sum (bench/elementwise.bench.ts);
-// every other op shares its family's switch loop.
+// tiny-CLIP training step (binary) and 1.4× on a last-axis sum (bench/elementwise.bench.ts).
+// Among unary ops exp (softmax) and erf (GELU) do: exp is the hot one (1.3× alone), and erf's
+// long body, once inlined into the shared loop, slowed every op in it (sqrt 2.5×). Every other
+// op shares its family's switch loop.
 
 export function unaryRow(op: number, out: TypedArray, o: number, n: number, X: TypedArray, px: number, sx: number): void {
-  for (const end = o + n; o < end; o++, px += sx) out[o] = unaryOp(op, X[px]!);
+  const end = o + n;
+  switch (op) {
+    case Un.exp: for (; o < end; o++, px += sx) out[o] = Math.exp(X[px]!); return;
+    case Un.erf: for (; o < end; o++, px += sx) out[o] = erf(X[px]!); return;
+    default: for (; o < end; o++, px += sx) out[o] = unaryOp(op, X[px]!);
+  }
 }
 
 export function binaryRow(op: number, out: TypedArray, o: number, n: number, A: TypedArray, pa: number, sa: number, B: TypedArray, pb: number, sb: number): void {
