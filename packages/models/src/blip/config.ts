@@ -9,6 +9,7 @@
 import type { BertLayerConfig } from '../nn/bert-layer.js';
 import type { VisionTransformerConfig } from '../vision/vision-transformer.js';
 
+/** Hugging Face BlipVisionConfig: the ViT image encoder (sizes, heads, patching, activation, LayerNorm eps). */
 export interface BlipVisionConfig {
   hidden_size: number;
   intermediate_size: number;
@@ -24,6 +25,7 @@ export interface BlipVisionConfig {
   attention_dropout: number;
 }
 
+/** Hugging Face BlipTextConfig: the BERT-style MED text model shared by the encoder and the decoder, and its special token ids. */
 export interface BlipTextConfig {
   /** 30524 = bert-base-uncased's 30522 + [DEC] + [ENC]. */
   vocab_size: number;
@@ -79,6 +81,7 @@ export interface BlipPretrainConfig extends BlipConfig {
   queue_size: number;
 }
 
+/** HF's BlipVisionConfig defaults: ViT-B/16 (768 wide, 12 layers, 12 heads) on 384-px RGB images, LayerNorm eps 1e-5. */
 export const BLIP_VISION_DEFAULTS: BlipVisionConfig = {
   hidden_size: 768,
   intermediate_size: 3072,
@@ -92,6 +95,10 @@ export const BLIP_VISION_DEFAULTS: BlipVisionConfig = {
   attention_dropout: 0,
 };
 
+/**
+ * HF's BlipTextConfig defaults: BERT-base sizes with vocabulary 30524 ([DEC] = 30522), but HF's 8 heads
+ * and no dropout; the pre-training defaults change the heads and dropouts back to BERT's.
+ */
 export const BLIP_TEXT_DEFAULTS: BlipTextConfig = {
   vocab_size: 30524,
   hidden_size: 768,
@@ -125,11 +132,13 @@ const PRETRAIN_DEFAULTS = {
   queue_size: 57600,
 };
 
+/** A BlipConfig with every field optional, the two sub-configs too (e.g. a checkpoint's config.json); `blipConfig` fills the rest. */
 export type PartialBlipConfig = Partial<Omit<BlipConfig, 'text_config' | 'vision_config'>> & {
   text_config?: Partial<BlipTextConfig>;
   vision_config?: Partial<BlipVisionConfig>;
 };
 
+/** PartialBlipConfig plus the optional pre-training extras of BlipPretrainConfig; `blipPretrainConfig` fills the rest. */
 export type PartialBlipPretrainConfig = PartialBlipConfig & Partial<Omit<BlipPretrainConfig, keyof BlipConfig>>;
 
 /** Fills HF defaults (ignoring fields Glimpse does not read) and checks the numbers that must agree. */

@@ -14,6 +14,7 @@
 import { noGrad, Variable } from '@glimpse/autograd';
 import { eye, fromArray, type Generator, type Tensor } from '@glimpse/tensor';
 
+/** One hard negative per pair of a batch of B: batch indices (int32 [B]) of a negative image for each text and a negative text for each image. */
 export interface HardNegatives {
   /** For each text i, the index of its negative image (int32 [B]). */
   imageForText: Tensor;
@@ -21,9 +22,11 @@ export interface HardNegatives {
   textForImage: Tensor;
 }
 
+/** Hard negatives as `sampleHardNegatives` drew them, with the weights they were drawn from. */
 export interface HardNegativeDraw extends HardNegatives {
-  /** The sampling weights w_t2i [B, B] (rows: texts) and w_i2t (rows: images), unnormalised as BLIP's. */
+  /** The sampling weights w_t2i [B, B] (rows: texts), unnormalised as BLIP's. */
   weightsT2I: Tensor;
+  /** The sampling weights w_i2t [B, B] (rows: images), unnormalised as BLIP's. */
   weightsI2T: Tensor;
 }
 

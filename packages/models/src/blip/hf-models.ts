@@ -26,6 +26,7 @@ import { BlipTextModel, withFirstToken, type BlipTextCache } from './text-model.
 import { BlipVisionModel } from './vision.js';
 import { loadSharedStateDict, readCheckpointConfig, readCheckpointWeights, writeCheckpoint } from './weights.js';
 
+/** How a fresh BLIP head model is built: the seed of its initialisation and its parameter dtype. */
 export interface BlipModelOptions {
   /** Seed of a fresh model's initialisation (default 0). */
   seed?: number;
@@ -46,9 +47,13 @@ async function loadInto<M extends Module>(location: string, make: (config: BlipC
 
 const initOf = (opts: BlipModelOptions) => ({ generator: new Generator(opts.seed ?? 0), dtype: opts.dtype ?? 'float32' });
 
+/** Inputs of BlipForImageTextRetrieval.forward: images, tokenized texts and which score to compute. */
 export interface BlipRetrievalInputs {
+  /** Preprocessed images [B, 3, H, W]. */
   pixelValues: Tensor | Variable;
+  /** Token ids [B, T] (int32), as the tokenizer gives them. */
   inputIds: Tensor;
+  /** [B, T] (1 = token, 0 = padding). */
   attentionMask?: Tensor;
   /** true (default): ITM logits [B, 2] for the pairs (image b, text b); false: ITC cosine [images, texts]. */
   useItmHead?: boolean;
@@ -56,6 +61,7 @@ export interface BlipRetrievalInputs {
   firstTokenId?: number;
 }
 
+/** What BlipForImageTextRetrieval.forward returns: the score (ITM logits or ITC cosines) and the hidden states it came from. */
 export interface BlipRetrievalOutput {
   /** ITM logits [B, 2] (index 1 = match), or cosine similarities [images, texts]. */
   itmScore: Variable;
@@ -114,7 +120,9 @@ export class BlipForImageTextRetrieval extends Module {
   }
 }
 
+/** Inputs of BlipForConditionalGeneration.forward: images, decoder ids and optional LM labels. */
 export interface BlipCaptioningInputs {
+  /** Preprocessed images [B, 3, H, W]. */
   pixelValues: Tensor | Variable;
   /** Decoder ids [B, T], used as given (start them with [DEC] = bos_token_id, as HF's generate does). */
   inputIds: Tensor;
@@ -123,10 +131,13 @@ export interface BlipCaptioningInputs {
   labels?: Tensor;
 }
 
+/** What BlipForConditionalGeneration.forward returns: the decoder's logits, the LM loss when labels were given, and the image tokens. */
 export interface BlipCaptioningOutput {
   /** [B, T, vocab] */
   logits: Variable;
+  /** Scalar LM loss, present only when `labels` were given. */
   loss?: Variable;
+  /** The ViT's last_hidden_state [B, N, D]. */
   imageEmbeds: Variable;
 }
 

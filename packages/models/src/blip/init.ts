@@ -14,6 +14,10 @@ import { Linear } from '../nn/linear.js';
 import type { Module } from '../nn/module.js';
 import type { BlipVisionModel } from './vision.js';
 
+/**
+ * Initialises a BLIP ViT in place as timm does: [CLS], position embeddings and every encoder Linear
+ * weight truncated-normal std 0.02, Linear biases 0, the patch conv U(±1/√fan_in).
+ */
 export function initBlipVision(vit: BlipVisionModel, opts: InitOptions): void {
   const e = vit.embeddings;
   const trunc = (p: Parameter) => p.assign(truncNormal(p.shape, 0.02, opts));
@@ -31,6 +35,10 @@ export function initBlipVision(vit: BlipVisionModel, opts: InitOptions): void {
   }
 }
 
+/**
+ * Initialises a text model in place as BERT does: every Linear and Embedding weight N(0, 0.02²),
+ * Linear biases 0. Weights already in `seen` are skipped (and new ones added), so shared parameters are drawn once.
+ */
 export function initBertWeights(text: Module, opts: InitOptions, seen = new Set<Parameter>()): void {
   for (const [, m] of text.namedModules()) {
     if (m instanceof Linear || m instanceof Embedding) {

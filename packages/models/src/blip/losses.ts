@@ -22,6 +22,7 @@ import { arange, concat as concatTensors, eye, fromArray, zeros, type Tensor } f
 const fmt = (shape: readonly number[]) => `[${shape.join(',')}]`;
 const asVariable = (x: Variable | Tensor) => (x instanceof Variable ? x : new Variable(x));
 
+/** The candidate banks of `itcSimilarities` (the batch plus, e.g., momentum feature queues); default: the batch alone. */
 export interface ItcSimilarityOptions {
   /** Texts each image is scored against [Nt, E]; its first B rows must be the batch's texts (default: textFeat). */
   textBank?: Variable | Tensor;
@@ -29,10 +30,11 @@ export interface ItcSimilarityOptions {
   imageBank?: Variable | Tensor;
 }
 
+/** The temperature-scaled ITC similarities of a batch of B pairs against the text and image banks. */
 export interface ItcSimilarities {
-  /** [B, Nt]: image i against every text; its positive is column i. */
+  /** `[B, Nt]`: image i against every text; its positive is column i. */
   simI2T: Variable;
-  /** [B, Ni]: text i against every image. */
+  /** `[B, Ni]`: text i against every image; its positive is column i. */
   simT2I: Variable;
 }
 
@@ -53,6 +55,7 @@ export function itcSimilarities(imageFeat: Variable, textFeat: Variable, temp: V
   };
 }
 
+/** Options of `itcLoss`: the candidate banks and, for momentum distillation, soft targets in place of the one-hot diagonal. */
 export interface ItcLossOptions extends ItcSimilarityOptions {
   /** Probability targets {i2t [B, Nt], t2i [B, Ni]} (momentum distillation); default one-hot diagonal. */
   softTargets?: { i2t: Tensor; t2i: Tensor };
@@ -126,6 +129,7 @@ export function itmLoss(logits: Variable): Variable {
   return crossEntropy(logits, itmLabels(n! / 3));
 }
 
+/** Options of `lmLoss`: label smoothing ε and the label value that is not counted. */
 export interface LmLossOptions {
   /** Default 0.1 (BLIP pre-training and captioning). */
   labelSmoothing?: number;

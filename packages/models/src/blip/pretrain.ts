@@ -33,20 +33,30 @@ import { BlipTextLMHeadModel } from './text-decoder.js';
 import { BlipTextModel, shareAllButSelfAttention, withFirstToken } from './text-model.js';
 import { BlipVisionModel } from './vision.js';
 
+/** How a fresh BlipPretrain is built: seed and parameter dtype. */
 export interface BlipPretrainOptions {
   /** Seed of the initialisation and of the default hard-negative generator (default 0). */
   seed?: number;
+  /** Parameter dtype (default float32). */
   dtype?: DType;
 }
 
+/**
+ * Momentum distillation for one BlipPretrain.forward: the momentum encoders, and optionally the
+ * feature queues, whose similarities give ITC its soft targets; the batch's momentum features are enqueued after use.
+ */
 export interface BlipMomentumInputs {
+  /** The momentum copies of the unimodal encoders (kept in step by the caller). */
   encoders: BlipMomentumEncoders;
+  /** Past momentum image features [size, E], extra candidates for each text. */
   imageQueue?: FeatureQueue;
+  /** Past momentum text features [size, E], extra candidates for each image. */
   textQueue?: FeatureQueue;
   /** Weight of the momentum soft targets (default: config.alpha; BLIP ramps it up over the first epoch). */
   alpha?: number;
 }
 
+/** One pre-training batch of B image–caption pairs for BlipPretrain.forward, with the optional negatives, λ weights and momentum distillation. */
 export interface BlipPretrainInputs {
   /** [B, 3, H, W] */
   pixelValues: Tensor | Variable;
@@ -64,10 +74,15 @@ export interface BlipPretrainInputs {
   momentum?: BlipMomentumInputs;
 }
 
+/** What BlipPretrain.forward returns: the three scalar losses and their weighted sum, the negatives used, and the logits behind each loss. */
 export interface BlipPretrainOutput {
+  /** Scalar ITC loss. */
   lossItc: Variable;
+  /** Scalar ITM loss over the 3B pairs. */
   lossItm: Variable;
+  /** Scalar LM loss (label smoothing lm_label_smoothing). */
   lossLm: Variable;
+  /** λ_itc·lossItc + λ_itm·lossItm + λ_lm·lossLm, the one to backpropagate. */
   loss: Variable;
   /** The negatives used (drawn or pinned), with their weights when drawn. */
   negatives: HardNegatives & { weightsT2I?: Tensor; weightsI2T?: Tensor };

@@ -86,12 +86,15 @@ export class BlipTextOnlyMLMHead extends Module {
   }
 }
 
+/** Options of BlipTextLMHeadModel.forward: masks, the image tokens, a decoding cache and the LM labels. */
 export interface BlipDecoderForwardOptions {
   /** [B, T] (1 = token); with a cache, [B, past + T]. */
   attentionMask?: AttentionMask;
   /** Image tokens [B, N, encoder_hidden_size]; not needed once the cache holds them. */
   encoderHidden?: Variable;
+  /** Padding of the image tokens [B, N] (default: all real). */
   encoderMask?: AttentionMask;
+  /** Keys/values of earlier steps; filled in place. */
   cache?: BlipTextCache;
   /** Next-token targets aligned with the input ids (-100 = ignored); the loss shifts them (see lmLoss). */
   labels?: Tensor;
@@ -99,10 +102,13 @@ export interface BlipDecoderForwardOptions {
   labelSmoothing?: number;
 }
 
+/** What BlipTextLMHeadModel.forward returns: vocabulary logits, the hidden states they came from, and the LM loss given labels. */
 export interface BlipDecoderOutput {
   /** [B, T, vocab] */
   logits: Variable;
+  /** [B, T, hidden_size] */
   lastHiddenState: Variable;
+  /** Scalar LM loss, present only when `labels` were given. */
   loss?: Variable;
 }
 

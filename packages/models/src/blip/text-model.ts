@@ -23,6 +23,10 @@ import { LayerNorm } from '../nn/layer-norm.js';
 import { Module } from '../nn/module.js';
 import { bertLayerConfig, type BlipTextConfig } from './config.js';
 
+/**
+ * Which of the MED's three uses a forward pass is (see the top of this file): 'text' (unimodal
+ * encoder), 'multimodal' (image-grounded encoder) or 'decoder' (causal, image-grounded).
+ */
 export type BlipTextMode = 'text' | 'multimodal' | 'decoder';
 
 /** word + absolute position embeddings → LayerNorm → dropout (no token types). */
@@ -85,7 +89,9 @@ export class BlipTextCache {
   }
 }
 
+/** Options of BlipTextModel.forward: the mode, the masks, the image tokens to cross-attend to and a decoding cache. */
 export interface BlipTextForwardOptions {
+  /** Default 'text'. */
   mode?: BlipTextMode;
   /** [B, T] (1 = token, 0 = padding); with a cache, [B, past + T] covering the cached tokens too. */
   attentionMask?: AttentionMask;
@@ -95,9 +101,11 @@ export interface BlipTextForwardOptions {
   encoderMask?: AttentionMask;
   /** 'decoder' only: keys/values of earlier steps; filled in place. */
   cache?: BlipTextCache;
+  /** Also return the embeddings and every layer's output (`hiddenStates`). */
   outputHiddenStates?: boolean;
 }
 
+/** What BlipTextModel.forward returns: the last layer's hidden states, and every layer's when asked for. */
 export interface BlipTextOutput {
   /** [B, T, hidden_size] */
   lastHiddenState: Variable;

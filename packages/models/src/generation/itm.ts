@@ -40,6 +40,7 @@ export interface ItmTokenizer {
   call(texts: readonly string[], options?: { padding?: 'longest'; truncation?: boolean; maxLength?: number }): BatchEncoding;
 }
 
+/** How `itmScore` and `retrieveWithItm` tokenize texts for ITM: the first token to put in place and the length cut. */
 export interface ItmOptions {
   /** Replaces each text's first id before ITM (the original BLIP's [ENC]); default: ids as tokenized (HF). */
   firstTokenId?: number;

@@ -10,7 +10,9 @@ import { bleu } from '../metrics/bleu.js';
 import { ciderD } from '../metrics/cider.js';
 import { datasetImages } from './clip-eval.js';
 
+/** What `evaluateBLIP` measured, and the captions it wrote. */
 export interface BLIPEvaluation {
+  /** BLEU-1..4, CIDEr-D, ITM_accuracy and ITM_chance (0.5); baseline_BLEU-4 and baseline_CIDEr-D when a baseline caption was given. */
   metrics: Record<string, number>;
   /** Generated captions of the evaluated images, in order. */
   captions: string[];
@@ -25,6 +27,12 @@ export function constantCaptionBaseline(train: CaptionDataset): string {
   return [...counts].reduce((best, e) => (e[1] > best[1] ? e : best))[0];
 }
 
+/**
+ * Captions an evenly spread subset of `ds`'s images (`limit`, default 200; beam search, by default 3 beams,
+ * maxLength 20, minLength 3, no prompt) and scores them with BLEU and CIDEr-D against the references; then
+ * counts ITM as correct when an image with its own first caption gets P(match) > 0.5 and with a random
+ * other image's gets ≤ 0.5. `ds` must hold its images in memory; the model runs in eval mode, restored after.
+ */
 export function evaluateBLIP(
   model: BlipPretrain,
   tokenizer: BertTokenizer,

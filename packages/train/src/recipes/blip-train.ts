@@ -16,13 +16,20 @@ import { blipTask } from '../tasks.js';
 import { train, type TrainResult } from '../trainer.js';
 import { constantCaptionBaseline, evaluateBLIP } from './blip-eval.js';
 
+/**
+ * Model sizes for pre-training from scratch: width, layers and heads of both the ViT and the text model, the
+ * ITC embedding width and the ViT patch size; image_size and the vocabulary come from the data.
+ */
 export const BLIP_PRESETS = {
   tiny: { width: 64, layers: 2, heads: 4, embed: 64, patch: 8 },
   small: { width: 128, layers: 3, heads: 4, embed: 128, patch: 8 },
 } as const;
 
+/** Options of `trainBLIPRecipe`: the data, where outputs go, the model size and the training schedule. */
 export interface BLIPRecipeOptions {
+  /** Training images with their captions (also the source of the WordPiece vocabulary). */
   train: CaptionDataset;
+  /** Held-out data, evaluated once training ends (its image files are decoded into memory first). */
   eval?: CaptionDataset;
   outDir: string;
   preset?: keyof typeof BLIP_PRESETS;
@@ -39,6 +46,10 @@ export interface BLIPRecipeOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * What `trainBLIPRecipe` returns: the trained model with its tokenizer and image processor, the training
+ * record, where the model was saved and, with `eval`, the final metrics and each evaluated image's caption.
+ */
 export interface BLIPRecipeResult {
   model: BlipPretrain;
   tokenizer: BertTokenizer;
@@ -49,6 +60,11 @@ export interface BLIPRecipeResult {
   modelDir: string;
 }
 
+/**
+ * Pre-trains a BLIP from scratch as described at the top of this file (defaults: preset 'tiny', imageSize 32,
+ * steps 300, batchSize 32, lr 1e-3, vocabSize 1000, maxTokens 24) and writes `outDir/model`; with `eval`, then
+ * runs `evaluateBLIP` on up to `evalImages` of its images, the most common training caption as the baseline.
+ */
 export async function trainBLIPRecipe(o: BLIPRecipeOptions): Promise<BLIPRecipeResult> {
   const p = BLIP_PRESETS[o.preset ?? 'tiny'];
   const imageSize = o.imageSize ?? 32;

@@ -29,12 +29,15 @@ function embedTexts(model: CLIPModel, tokenizer: TextBatcher, texts: readonly st
   return concat(parts, 0);
 }
 
+/** What `evaluateCLIP` measured, with the similarity matrix and the captions behind it. */
 export interface CLIPEvaluation {
   /** R@1/5/10 image→text and text→image (fractions), their mean, and the chance levels. */
   metrics: Record<string, number>;
   /** Cosine similarities [images, texts], for galleries. */
   scores: Tensor;
+  /** Every caption of the dataset in order: the columns of `scores`. */
   texts: string[];
+  /** For each text, the index of its image (its row of `scores`). */
   textToImage: number[];
 }
 

@@ -23,7 +23,9 @@ export const CLIP_PRESETS = {
   small: { width: 128, layers: 4, heads: 4, projection: 128, patch: 8 },
 } as const;
 
+/** Options of `trainCLIPRecipe`: the data, where outputs go, the model size and the training schedule. */
 export interface CLIPRecipeOptions {
+  /** Training images with their captions (also the source of the BPE vocabulary). */
   train: CaptionDataset;
   /** Held-out data evaluated every `evalEvery` steps and at the end. */
   eval?: CaptionDataset;
@@ -44,6 +46,7 @@ export interface CLIPRecipeOptions {
   log?: (line: string) => void;
 }
 
+/** What `trainCLIPRecipe` returns: the trained model with its tokenizer and image processor, the training record, and where the model was saved. */
 export interface CLIPRecipeResult {
   model: CLIPModel;
   tokenizer: CLIPTokenizer;
@@ -55,6 +58,11 @@ export interface CLIPRecipeResult {
   modelDir: string;
 }
 
+/**
+ * Trains a CLIP from scratch as described at the top of this file (defaults: preset 'tiny', imageSize 32,
+ * steps 300, batchSize 64, lr 2e-3, vocabSize 1024, contextLength 16); checkpoints and metrics.jsonl go
+ * under `outDir`, the final model directory to `outDir/model`.
+ */
 export async function trainCLIPRecipe(o: CLIPRecipeOptions): Promise<CLIPRecipeResult> {
   const preset = CLIP_PRESETS[o.preset ?? 'tiny'];
   const imageSize = o.imageSize ?? 32;

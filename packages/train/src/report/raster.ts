@@ -11,6 +11,7 @@ function assertRgbImage(op: string, img: RgbImage): void {
   }
 }
 
+/** One colour as [red, green, blue], each 0–255. */
 export type Rgb = readonly [number, number, number];
 
 /** A width × height image filled with `color` (white by default). */
