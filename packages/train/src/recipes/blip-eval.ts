@@ -62,11 +62,16 @@ export function evaluateBLIP(
     metrics['CIDEr-D'] = ciderD(references, captions).cider;
     if (opts.baseline !== undefined) {
       const constant = indices.map(() => opts.baseline!);
-      metrics['baseline_BLEU-4'] = bleu(references, constant).bleu[3]!;
+      const base = bleu(references, constant).bleu;
+      metrics['baseline_BLEU-1'] = base[0]!;
+      metrics['baseline_BLEU-4'] = base[3]!;
       metrics['baseline_CIDEr-D'] = ciderD(references, constant).cider;
     }
     // ITM: each image with its own caption (match) and with another image's caption (no match).
+    // Accuracy thresholds P(match) at 0.5, as CapFilt's filter does; the pairwise score asks only
+    // whether the own caption scores higher than the other one (threshold-free, chance 0.5).
     let correct = 0;
+    let pairwise = 0;
     for (let s = 0; s < indices.length; s += batchSize) {
       const chunk = indices.slice(s, s + batchSize);
       const { pixelValues } = processor.process(chunk.map((i) => images[i]!));
@@ -76,10 +81,13 @@ export function evaluateBLIP(
         if (j >= i) j++;
         return ds.images[j]!.captions[0]!;
       });
-      correct += itmScore(model, pixelValues, own, tokenizer).filter((p) => p > 0.5).length;
-      correct += itmScore(model, pixelValues, other, tokenizer).filter((p) => p <= 0.5).length;
+      const pOwn = itmScore(model, pixelValues, own, tokenizer);
+      const pOther = itmScore(model, pixelValues, other, tokenizer);
+      correct += pOwn.filter((p) => p > 0.5).length + pOther.filter((p) => p <= 0.5).length;
+      pairwise += pOwn.filter((p, k) => p > pOther[k]!).length;
     }
     metrics['ITM_accuracy'] = correct / (2 * indices.length);
+    metrics['ITM_pairwise'] = pairwise / indices.length;
     metrics['ITM_chance'] = 0.5;
     return { metrics, captions, indices };
   } finally {
