@@ -81,8 +81,10 @@ export function evaluateBLIP(
         if (j >= i) j++;
         return ds.images[j]!.captions[0]!;
       });
-      const pOwn = itmScore(model, pixelValues, own, tokenizer);
-      const pOther = itmScore(model, pixelValues, other, tokenizer);
+      // BlipPretrain trains ITM with [ENC] as the first token, so it is scored the same way.
+      const itm = { firstTokenId: tokenizer.encId! };
+      const pOwn = itmScore(model, pixelValues, own, tokenizer, itm);
+      const pOther = itmScore(model, pixelValues, other, tokenizer, itm);
       correct += pOwn.filter((p) => p > 0.5).length + pOther.filter((p) => p <= 0.5).length;
       pairwise += pOwn.filter((p, k) => p > pOther[k]!).length;
     }
