@@ -54,3 +54,10 @@ export function readBytesOf(name: string, path: string): Uint8Array {
   existing(name, path, 'file');
   return readFileSync(path);
 }
+
+/** --seed: a non-negative integer (default 0). */
+export function seed(name: string, values: Record<string, unknown>): number {
+  const n = number(name, values, 'seed', 0);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`glimpse ${name}: --seed must be a non-negative integer, got ${String(values['seed'])}`);
+  return n;
+}

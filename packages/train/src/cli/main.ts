@@ -3,13 +3,15 @@
  * Every command has --help; a mistake in a call is one line on stderr and exit code 2.
  */
 import { parse, UsageError, type Command } from './args.js';
+import { captionCommand } from './caption.js';
 import { demo } from './demo.js';
 import { evalCommand } from './eval.js';
+import { itmCommand } from './itm.js';
 import { retrieve } from './retrieve.js';
 import { trainCommand } from './train.js';
 import { zeroshot } from './zeroshot.js';
 
-export const COMMANDS: Record<string, Command> = { demo, train: trainCommand, eval: evalCommand, zeroshot, retrieve };
+export const COMMANDS: Record<string, Command> = { demo, train: trainCommand, eval: evalCommand, zeroshot, retrieve, caption: captionCommand, itm: itmCommand };
 
 function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
