@@ -166,6 +166,17 @@ export class GpuDevice {
     if (this.outputs.get(k) !== n) {
       k.setOutput([n]);
       this.outputs.set(k, n);
+      // gpu.js reuses a remembered argument texture (prevArg) as the output of the next call whose
+      // input is the kernel's own output, once nothing else holds it (e.g. after a tidy freed it).
+      // It never checks the size: after a resize that texture has the old one, and the kernel
+      // would render an n-element result into a texture laid out for another size (wrong values,
+      // silently: `tidy(() => keep(x.mul(x).mul(x)))` on 32 elements after 256). Forget them.
+      for (const arg of k.kernel.kernelArguments ?? []) {
+        if (arg.prevArg) {
+          arg.prevArg.delete();
+          arg.prevArg = null;
+        }
+      }
     }
     const out = k(...args);
     const ran = k.kernel.constructor;

@@ -23,7 +23,16 @@ export interface GpuKernel {
   setOutput(output: number[]): GpuKernel;
   destroy(removeCanvasReferences?: boolean): void;
   /** The Kernel instance that runs (replaced when gpu.js switches or falls back). */
-  readonly kernel: { readonly constructor: KernelClass; readonly compiledFragmentShader?: string };
+  readonly kernel: {
+    readonly constructor: KernelClass;
+    readonly compiledFragmentShader?: string;
+    /**
+     * The kernel's arguments once built. A texture argument remembers (as `prevArg`) the last
+     * input that was the kernel's own output texture, and an immutable kernel renders a later
+     * such call into that texture when nothing else holds it (gpu.js's in-place reuse).
+     */
+    readonly kernelArguments?: readonly { prevArg?: GpuTexture | null }[];
+  };
 }
 
 /** A gpu.js Kernel class (HeadlessGLKernel, WebGL2Kernel, WebGLKernel, WebAssemblyKernel, CPUKernel). */
