@@ -26,7 +26,7 @@ export { CLIPModel, clipLogits, l2Normalize, type CLIPModelOptions, type CLIPOut
 export { clipLoss } from './clip/loss.js';
 export { initCLIPWeights } from './clip/init.js';
 export { readBytes, readText, readJson, writeBytes, writeText, joinLocation } from './io/files.js';
-export { classEmbeddings, zeroShotClassify, retrieve, DEFAULT_TEMPLATES, type TextBatcher, type ZeroShotResult, type RetrievalHit, type RetrievalSide } from './clip/zero-shot.js';
+export { classEmbeddings, embedImages, embedTexts, zeroShotClassify, retrieve, DEFAULT_TEMPLATES, type TextBatcher, type ZeroShotResult, type RetrievalHit, type RetrievalSide } from './clip/zero-shot.js';
 export { BertTokenizer, BLIP_ADDED_TOKENS, type BertTokenizerOptions, type BertEncodeOptions, type BertDecodeOptions, type BertCallOptions } from './tokenizers/wordpiece.js';
 export { basicTokenize, type BasicTokenizeOptions } from './tokenizers/basic-tokenizer.js';
 export { trainWordPiece, DEFAULT_SPECIAL_TOKENS, type TrainWordPieceOptions, type WordPieceScoring } from './tokenizers/train-wordpiece.js';

@@ -8,6 +8,7 @@
  */
 import type { BertLayerConfig } from '../nn/bert-layer.js';
 import type { VisionTransformerConfig } from '../vision/vision-transformer.js';
+import { pickKnown } from '../config-fields.js';
 
 /** Hugging Face BlipVisionConfig: the ViT image encoder (sizes, heads, patching, activation, LayerNorm eps). */
 export interface BlipVisionConfig {
@@ -204,10 +205,4 @@ export function bertLayerConfig(t: BlipTextConfig): BertLayerConfig {
     add_cross_attention: true,
     encoder_width: t.encoder_hidden_size,
   };
-}
-
-/** Keeps only the fields the defaults know (HF configs carry many unrelated ones). */
-function pickKnown<T extends object>(given: object | undefined, defaults: T): Partial<T> {
-  if (!given) return {};
-  return Object.fromEntries(Object.entries(given).filter(([k, v]) => k in defaults && v !== undefined && v !== null)) as Partial<T>;
 }

@@ -2,6 +2,8 @@
  * CLIP configuration, mirroring Hugging Face's config.json field for field (snake_case kept so a
  * checkpoint's config.json parses as is). Defaults are HF's (ViT-B/32).
  */
+
+import { pickKnown } from '../config-fields.js';
 export interface CLIPTextConfig {
   vocab_size: number;
   hidden_size: number;
@@ -96,10 +98,4 @@ export function clipConfig(partial: PartialCLIPConfig = {}): CLIPConfig {
   }
   if (v.image_size % v.patch_size !== 0) throw new Error(`clipConfig: vision_config.image_size ${v.image_size} is not a multiple of patch_size ${v.patch_size}`);
   return config;
-}
-
-/** Keeps only the fields the defaults know (HF configs carry many unrelated ones, e.g. generation settings). */
-function pickKnown<T extends object>(given: Partial<T> | undefined, defaults: T): Partial<T> {
-  if (!given) return {};
-  return Object.fromEntries(Object.entries(given).filter(([k, v]) => k in defaults && v !== undefined && v !== null)) as Partial<T>;
 }

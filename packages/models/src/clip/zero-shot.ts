@@ -23,8 +23,8 @@ export const DEFAULT_TEMPLATES: readonly string[] = [
   'a close-up photo of a {}.',
 ];
 
-/** Texts embedded in chunks, so a long list does not build one huge batch. */
-function embedTexts(model: CLIPModel, tokenizer: TextBatcher, texts: readonly string[], chunk = 64): Tensor {
+/** L2-normalised CLIP text embeddings [texts, dim], computed in chunks so a long list does not build one huge batch. */
+export function embedTexts(model: CLIPModel, tokenizer: TextBatcher, texts: readonly string[], chunk = 64): Tensor {
   const parts: Tensor[] = [];
   for (let i = 0; i < texts.length; i += chunk) {
     const { inputIds, attentionMask } = tokenizer.call(texts.slice(i, i + chunk));
@@ -33,7 +33,8 @@ function embedTexts(model: CLIPModel, tokenizer: TextBatcher, texts: readonly st
   return concat(parts, 0);
 }
 
-function embedImages(model: CLIPModel, pixelValues: Tensor): Tensor {
+/** L2-normalised CLIP image embeddings [images, dim] of pixelValues [B, 3, H, W]. */
+export function embedImages(model: CLIPModel, pixelValues: Tensor): Tensor {
   return l2Normalize(model.getImageFeatures(pixelValues)).data;
 }
 

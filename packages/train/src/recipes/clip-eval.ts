@@ -1,6 +1,6 @@
 /** Evaluating a CLIP model on a captioned dataset: retrieval both ways and zero-shot labels. */
 import { noGrad } from '@glimpse/autograd';
-import { classEmbeddings, l2Normalize, type CLIPModel, type ImageProcessor, type RgbImage, type TextBatcher } from '@glimpse/models';
+import { classEmbeddings, embedImages, embedTexts, type CLIPModel, type ImageProcessor, type RgbImage, type TextBatcher } from '@glimpse/models';
 import { concat, type Tensor } from '@glimpse/tensor';
 import { metaLabels, retrievalTargets, type CaptionDataset } from '../data/dataset.js';
 import { chanceRecall, retrievalMetrics } from '../metrics/retrieval.js';
@@ -14,22 +14,12 @@ export function datasetImages(ds: CaptionDataset): RgbImage[] {
   });
 }
 
-function embedImages(model: CLIPModel, processor: ImageProcessor, images: readonly RgbImage[], chunk = 128): Tensor {
+function embedImageList(model: CLIPModel, processor: ImageProcessor, images: readonly RgbImage[], chunk = 128): Tensor {
   const parts: Tensor[] = [];
-  for (let i = 0; i < images.length; i += chunk) parts.push(l2Normalize(model.getImageFeatures(processor.process(images.slice(i, i + chunk)).pixelValues)).data);
+  for (let i = 0; i < images.length; i += chunk) parts.push(embedImages(model, processor.process(images.slice(i, i + chunk)).pixelValues));
   return concat(parts, 0);
 }
 
-function embedTexts(model: CLIPModel, tokenizer: TextBatcher, texts: readonly string[], chunk = 256): Tensor {
-  const parts: Tensor[] = [];
-  for (let i = 0; i < texts.length; i += chunk) {
-    const { inputIds, attentionMask } = tokenizer.call(texts.slice(i, i + chunk));
-    parts.push(l2Normalize(model.getTextFeatures(inputIds, attentionMask)).data);
-  }
-  return concat(parts, 0);
-}
-
-/** What `evaluateCLIP` measured, with the similarity matrix and the captions behind it. */
 export interface CLIPEvaluation {
   /** R@1/5/10 image→text and text→image (fractions), their mean, and the chance levels. */
   metrics: Record<string, number>;
@@ -51,8 +41,8 @@ export function evaluateCLIP(model: CLIPModel, tokenizer: TextBatcher, processor
     model.eval();
     try {
       const { texts, textToImage } = retrievalTargets(ds);
-      const images = embedImages(model, processor, datasetImages(ds));
-      const scores = images.matmul(embedTexts(model, tokenizer, texts).transpose());
+      const images = embedImageList(model, processor, datasetImages(ds));
+      const scores = images.matmul(embedTexts(model, tokenizer, texts, 256).transpose());
       const r = retrievalMetrics(scores, textToImage, { ties: 'pessimistic' });
       const perImage = texts.length / ds.images.length;
       const metrics: Record<string, number> = {};
