@@ -20,10 +20,12 @@ Prints one JSON line: {"seconds_per_step": …, "threads": …, "torch": …}.
 import json
 import os
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import report_step_time  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "oracle"))
 from blip import BlipPretrain, hard_negative_weights, lm_loss, with_first  # noqa: E402
@@ -87,13 +89,7 @@ def main():
         # Glimpse's blipTask reads the four losses back for logging: so does this step.
         return [x.item() for x in (loss, loss_itc, loss_itm, loss_lm)]
 
-    for _ in range(3):
-        step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    elapsed = time.perf_counter() - start
-    print(json.dumps({"seconds_per_step": elapsed / steps, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+    report_step_time(step, steps)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@ pixels and ids, and prints one JSON line: {"seconds_per_step": â€¦, "threads": â
 import json
 import os
 import sys
-import time
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import report_step_time  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "oracle"))
 from clip import CLIP  # noqa: E402
@@ -34,13 +36,7 @@ def main():
         loss.backward()
         opt.step()
 
-    for _ in range(3):
-        step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    elapsed = time.perf_counter() - start
-    print(json.dumps({"seconds_per_step": elapsed / steps, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+    report_step_time(step, steps)
 
 
 if __name__ == "__main__":
