@@ -4,7 +4,7 @@
 // A tensor is a block of numbers (its *storage*) plus a recipe for reading it: a `dtype`, a
 // `shape`, `strides` (how many elements to step in storage to move one place along each dim)
 // and an `offset`. Almost everything that looks like "moving data" — transposing, slicing,
-// broadcasting — only changes the recipe. Run it with `npx -y pnpm@12.4.2 demo`.
+// broadcasting — only changes the recipe. Run it with `npx -y pnpm@12.4.2 example examples/01-tensors.ts`.
 
 // %%
 import { arange, matmul, randn, tensor, zeros } from '@glimpse/tensor';
