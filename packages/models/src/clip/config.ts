@@ -2,8 +2,9 @@
  * CLIP configuration, mirroring Hugging Face's config.json field for field (snake_case kept so a
  * checkpoint's config.json parses as is). Defaults are HF's (ViT-B/32).
  */
-
 import { pickKnown } from '../config-fields.js';
+
+/** Hugging Face CLIPTextConfig: the text transformer's sizes, activation, LayerNorm eps and special token ids. */
 export interface CLIPTextConfig {
   vocab_size: number;
   hidden_size: number;

@@ -20,6 +20,7 @@ function embedImageList(model: CLIPModel, processor: ImageProcessor, images: rea
   return concat(parts, 0);
 }
 
+/** What `evaluateCLIP` measured, with the similarity matrix and the captions behind it. */
 export interface CLIPEvaluation {
   /** R@1/5/10 image→text and text→image (fractions), their mean, and the chance levels. */
   metrics: Record<string, number>;
