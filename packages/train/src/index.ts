@@ -10,7 +10,7 @@ export { clipGradNorm } from './optim/clip-grad.js';
 export { constant, warmupCosine, warmupStepDecay, type Schedule } from './schedule.js';
 export { emaUpdate, clampLogitScale } from './ema.js';
 export { accumulateContrastive, type CLIPBatch } from './accumulate.js';
-export { clipTask, blipTask } from './tasks.js';
+export { clipTask, blipTask, type BLIPLossWeights } from './tasks.js';
 export { progressLine } from './progress.js';
 export { retrievalMetrics, chanceRecall, summarizeRanks, type RetrievalOptions, type RetrievalMetrics, type RecallResult } from './metrics/retrieval.js';
 export { topKAccuracy, type TopKResult } from './metrics/zero-shot.js';

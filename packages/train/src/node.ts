@@ -20,5 +20,5 @@ export { FIXED_6X13, drawText, textWidth, wrapText, fontText, type BitmapFont, t
 export { blankImage, fillRect, strokeRect, drawImage, scaleNearest, fitImage, pixelAt, type Rgb } from './report/raster.js';
 export { lossCurvesSvg, lossSeries, barChartSvg, renderVegaLiteSvg, readMetricsJsonl, type MetricsEntry, type LossCurvesOptions, type LossSeries, type BarDatum, type BarChartOptions } from './report/charts.js';
 export { writeReport, metricsTable, formatMetric, type ReportSpec, type ReportResult, type MetricRow, type CurvesSection, type GallerySection, type ChartSection } from './report/report.js';
-export { trainBLIPRecipe, BLIP_PRESETS, type BLIPRecipeOptions, type BLIPRecipeResult } from './recipes/blip-train.js';
+export { trainBLIPRecipe, pretrainBLIP, createBLIP, blipTokenizerFor, blipCaptionBatcher, BLIP_PRESETS, type BLIPRecipeOptions, type BLIPRecipeResult, type BLIPModelOptions, type PretrainBLIPOptions } from './recipes/blip-train.js';
 export { evaluateBLIP, constantCaptionBaseline, type BLIPEvaluation } from './recipes/blip-eval.js';

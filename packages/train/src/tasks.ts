@@ -1,5 +1,5 @@
 /** How one batch becomes losses and gradients, per model family (what `train` calls each step). */
-import type { BlipPretrain, CLIPModel } from '@glimpse/models';
+import { lmLabels, withFirstToken, type BlipPretrain, type CLIPModel } from '@glimpse/models';
 import type { Tensor } from '@glimpse/tensor';
 import { accumulateContrastive, type CLIPBatch } from './accumulate.js';
 import { clampLogitScale } from './ema.js';
@@ -33,14 +33,36 @@ export function clipTask(model: CLIPModel, opts: { accumFreq?: number } = {}) {
   };
 }
 
+/** λ weights of BLIP's three losses (default 1 each); 0 turns a loss off, as fine-tuning a captioner (LM) or a filter (ITC + ITM) does. */
+export interface BLIPLossWeights {
+  itc?: number;
+  itm?: number;
+  lm?: number;
+}
+
 /**
  * BLIP pre-training: ITC + ITM (hard negatives mined from the batch's ITC similarities with the
- * model's seeded generator, checkpointed with the run) + LM, summed with the model's λ weights.
+ * model's seeded generator, checkpointed with the run) + LM, summed with the λ weights
+ * (`opts.weights`, default 1 each). With λ_itc = λ_itm = 0 (fine-tuning a captioner) only the
+ * image encoder and the decoder run: the same LM term as `BlipPretrain.forward`, without
+ * computing the two terms it would multiply by 0.
  */
-export function blipTask(model: BlipPretrain) {
+export function blipTask(model: BlipPretrain, opts: { weights?: BLIPLossWeights } = {}) {
+  const w = opts.weights;
+  const lmOnly = w !== undefined && w.itc === 0 && w.itm === 0;
   return {
     step(batch: { pixelValues: Tensor; inputIds: Tensor; attentionMask: Tensor }): Record<string, number> {
-      const out = model.forward(batch);
+      if (lmOnly) {
+        const { text_config: t, lm_label_smoothing } = model.config;
+        const images = model.vision_model.forward(batch.pixelValues).lastHiddenState;
+        const decIds = withFirstToken(batch.inputIds, t.bos_token_id);
+        const labels = lmLabels(decIds, { padTokenId: t.pad_token_id });
+        const lm = model.text_decoder.forward(decIds, { attentionMask: batch.attentionMask, encoderHidden: images, labels, labelSmoothing: lm_label_smoothing }).loss!;
+        const loss = lm.mul(w.lm ?? 1);
+        loss.backward();
+        return { loss: loss.item(), lm: lm.item() };
+      }
+      const out = model.forward(w ? { ...batch, weights: w } : batch);
       out.loss.backward();
       return { loss: out.loss.item(), itc: out.lossItc.item(), itm: out.lossItm.item(), lm: out.lossLm.item() };
     },
