@@ -22,3 +22,4 @@ export { lossCurvesSvg, lossSeries, barChartSvg, renderVegaLiteSvg, readMetricsJ
 export { writeReport, metricsTable, formatMetric, type ReportSpec, type ReportResult, type MetricRow, type CurvesSection, type GallerySection, type ChartSection } from './report/report.js';
 export { trainBLIPRecipe, pretrainBLIP, createBLIP, blipTokenizerFor, blipCaptionBatcher, BLIP_PRESETS, type BLIPRecipeOptions, type BLIPRecipeResult, type BLIPModelOptions, type PretrainBLIPOptions } from './recipes/blip-train.js';
 export { evaluateBLIP, constantCaptionBaseline, type BLIPEvaluation } from './recipes/blip-eval.js';
+export * from './capfilt/index.js';

@@ -3,6 +3,7 @@
  * Every command has --help; a mistake in a call is one line on stderr and exit code 2.
  */
 import { parse, UsageError, type Command } from './args.js';
+import { capfiltCommand } from './capfilt.js';
 import { captionCommand } from './caption.js';
 import { demo } from './demo.js';
 import { evalCommand } from './eval.js';
@@ -11,7 +12,7 @@ import { retrieve } from './retrieve.js';
 import { trainCommand } from './train.js';
 import { zeroshot } from './zeroshot.js';
 
-export const COMMANDS: Record<string, Command> = { demo, train: trainCommand, eval: evalCommand, zeroshot, retrieve, caption: captionCommand, itm: itmCommand };
+export const COMMANDS: Record<string, Command> = { demo, train: trainCommand, eval: evalCommand, zeroshot, retrieve, caption: captionCommand, itm: itmCommand, capfilt: capfiltCommand };
 
 function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
