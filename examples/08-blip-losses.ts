@@ -93,8 +93,8 @@ const shuffled = () => {
   }
   return order;
 };
-const show = (o: { lossItc: { item(): number }; lossItm: { item(): number }; lossLm: { item(): number } }) =>
-  `ITC ${o.lossItc.item().toFixed(3)}   ITM ${o.lossItm.item().toFixed(3)}   LM ${o.lossLm.item().toFixed(3)}`;
+const show = (o: { lossItc: { item(): number }; lossItm: { item(): number }; lossLm?: { item(): number } }) =>
+  `ITC ${o.lossItc.item().toFixed(3)}   ITM ${o.lossItm.item().toFixed(3)}   LM ${o.lossLm!.item().toFixed(3)}`;
 console.log(`at init:   ${noGrad(() => show(model.forward(batch(shuffled(), g))))}`);
 console.log(`chance:    ITC ${Math.log(9).toFixed(3)}   ITM ${(-(1 / 3) * Math.log(1 / 3) - (2 / 3) * Math.log(2 / 3)).toFixed(3)}   LM ${Math.log(VOCAB.length).toFixed(3)}`);
 
@@ -113,7 +113,7 @@ for (let step = 1; step <= 400; step++) {
   optimizer.zeroGrad();
   out.loss.backward();
   optimizer.step();
-  curves.push([out.lossItc.item(), out.lossItm.item(), out.lossLm.item()]);
+  curves.push([out.lossItc.item(), out.lossItm.item(), out.lossLm!.item()]);
   if (step % 50 === 0) console.log(`step ${String(step).padStart(3)}: ${show(out)}`);
 }
 const eps = 0.1;

@@ -45,7 +45,8 @@ export interface BLIPLossWeights {
  * model's seeded generator, checkpointed with the run) + LM, summed with the λ weights
  * (`opts.weights`, default 1 each). With λ_itc = λ_itm = 0 (fine-tuning a captioner) only the
  * image encoder and the decoder run: the same LM term as `BlipPretrain.forward`, without
- * computing the two terms it would multiply by 0.
+ * computing the two terms it would multiply by 0; with λ_lm = 0 (fine-tuning a filter) the
+ * decoder does not run and no `lm` term is logged.
  */
 export function blipTask(model: BlipPretrain, opts: { weights?: BLIPLossWeights } = {}) {
   const w = opts.weights;
@@ -64,7 +65,7 @@ export function blipTask(model: BlipPretrain, opts: { weights?: BLIPLossWeights 
       }
       const out = model.forward(w ? { ...batch, weights: w } : batch);
       out.loss.backward();
-      return { loss: out.loss.item(), itc: out.lossItc.item(), itm: out.lossItm.item(), lm: out.lossLm.item() };
+      return { loss: out.loss.item(), itc: out.lossItc.item(), itm: out.lossItm.item(), ...(out.lossLm ? { lm: out.lossLm.item() } : {}) };
     },
     batchSize: (batch: { inputIds: Tensor }) => batch.inputIds.shape[0]!,
     generators: { 'blip.negatives': model.generator },

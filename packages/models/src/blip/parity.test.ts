@@ -69,10 +69,10 @@ describe('PyTorch parity: tiny BLIP pre-training (ITC + ITM with pinned hard neg
     const pairs: [Tensor, string][] = [
       [out.lossItc.data, 'out/loss_itc'],
       [out.lossItm.data, 'out/loss_itm'],
-      [out.lossLm.data, 'out/loss_lm'],
+      [out.lossLm!.data, 'out/loss_lm'],
       [out.loss.data, 'out/loss'],
       [out.itmLogits.data, 'out/itm_logits'],
-      [out.lmLogits.data, 'out/lm_logits'],
+      [out.lmLogits!.data, 'out/lm_logits'],
     ];
     const errors = pairs.map(([ours, key]) => [key, maxNormRelError(ours, ref[key]!)] as const);
     report('blip f32 outputs', errors);

@@ -72,11 +72,20 @@ describe('BlipPretrain', () => {
     const out = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives });
     expect(out.negatives).toBe(negatives);
     expect(out.itmLogits.shape).toEqual([9, 2]);
-    expect(out.lmLogits.shape).toEqual([3, 5, 16]);
-    const sum = out.lossItc.item() + out.lossItm.item() + out.lossLm.item();
+    expect(out.lmLogits!.shape).toEqual([3, 5, 16]);
+    const sum = out.lossItc.item() + out.lossItm.item() + out.lossLm!.item();
     expect(out.loss.item()).toBeCloseTo(sum, 5);
-    const weighted = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives, weights: { itc: 2, itm: 0.5, lm: 0 } });
-    expect(weighted.loss.item()).toBeCloseTo(2 * out.lossItc.item() + 0.5 * out.lossItm.item(), 5);
+    const weighted = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives, weights: { itc: 2, itm: 0.5, lm: 0.25 } });
+    expect(weighted.loss.item()).toBeCloseTo(2 * out.lossItc.item() + 0.5 * out.lossItm.item() + 0.25 * out.lossLm!.item(), 5);
+    // λ_lm = 0 skips the decoder: no LM term, and its own self-attention gets no gradient.
+    const filter = model.forward({ pixelValues: pixels(), inputIds, attentionMask, negatives, weights: { itc: 2, itm: 0.5, lm: 0 } });
+    expect(filter.lossLm).toBeUndefined();
+    expect(filter.lmLogits).toBeUndefined();
+    expect(filter.loss.item()).toBeCloseTo(2 * out.lossItc.item() + 0.5 * out.lossItm.item(), 5);
+    model.zeroGrad();
+    filter.loss.backward();
+    expect(model.text_decoder.bert.encoder.layer[0]!.attention.self.query.weight.grad).toBeUndefined();
+    expect(model.text_encoder.encoder.layer[0]!.attention.self.query.weight.grad).toBeDefined();
     expect(out.lossItc.item()).toBeCloseTo(itcLoss(...featuresOf(model), model.temp).item(), 6);
   });
 
@@ -145,7 +154,7 @@ describe('BlipPretrain', () => {
     const itm = retrieval.forward({ pixelValues: pixels(), inputIds, attentionMask, firstTokenId: ENC }).itmScore;
     expect(maxDiff(itm.data, out.itmLogits.data.narrow(0, 0, 3))).toBeLessThan(1e-6);
     const lm = captioning.forward({ pixelValues: pixels(), inputIds: withFirstToken(inputIds, DEC), attentionMask }).logits;
-    expect(maxDiff(lm.data, out.lmLogits.data)).toBeLessThan(1e-6);
+    expect(maxDiff(lm.data, out.lmLogits!.data)).toBeLessThan(1e-6);
   });
 });
 

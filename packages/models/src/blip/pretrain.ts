@@ -80,8 +80,8 @@ export interface BlipPretrainOutput {
   lossItc: Variable;
   /** Scalar ITM loss over the 3B pairs. */
   lossItm: Variable;
-  /** Scalar LM loss (label smoothing lm_label_smoothing). */
-  lossLm: Variable;
+  /** Scalar LM loss (label smoothing lm_label_smoothing); undefined when λ_lm = 0, as the decoder then does not run (fine-tuning a filter). */
+  lossLm?: Variable;
   /** λ_itc·lossItc + λ_itm·lossItm + λ_lm·lossLm, the one to backpropagate. */
   loss: Variable;
   /** The negatives used (drawn or pinned), with their weights when drawn. */
@@ -89,9 +89,9 @@ export interface BlipPretrainOutput {
   /** ITC similarities (already divided by temp) [B, N]. */
   simI2T: Variable;
   simT2I: Variable;
-  /** ITM logits [3B, 2] and LM logits [B, T, vocab]. */
+  /** ITM logits [3B, 2] and LM logits [B, T, vocab] (undefined when λ_lm = 0). */
   itmLogits: Variable;
-  lmLogits: Variable;
+  lmLogits?: Variable;
 }
 
 export class BlipPretrain extends Module {
@@ -199,14 +199,17 @@ export class BlipPretrain extends Module {
     const itmLogits = this.itm_head.forward(fused.select(1, 0));
     const lossItm = itmLoss(itmLogits);
 
+    const loss = lossItc.mul(weights.itc ?? 1).add(lossItm.mul(weights.itm ?? 1));
+    const out = { lossItc, lossItm, loss, negatives, simI2T, simT2I, itmLogits };
+    // A term weighted 0 would still cost its forward and backward: skip the decoder (a filter's fine-tuning).
+    if (weights.lm === 0) return out;
+
     // LM: [DEC] first, padding ignored, label smoothing 0.1.
     const decIds = withFirstToken(inputIds, t.bos_token_id);
     const labels = lmLabels(decIds, { padTokenId: t.pad_token_id });
     const decoded = this.text_decoder.forward(decIds, { attentionMask, encoderHidden: imageEmbeds, labels, labelSmoothing: lm_label_smoothing });
     const lossLm = decoded.loss!;
-
-    const loss = lossItc.mul(weights.itc ?? 1).add(lossItm.mul(weights.itm ?? 1)).add(lossLm.mul(weights.lm ?? 1));
-    return { lossItc, lossItm, lossLm, loss, negatives, simI2T, simT2I, itmLogits, lmLogits: decoded.logits };
+    return { ...out, lossLm, loss: loss.add(lossLm.mul(weights.lm ?? 1)), lmLogits: decoded.logits };
   }
 }
 

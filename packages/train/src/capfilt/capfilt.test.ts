@@ -106,7 +106,7 @@ describe('the captioner\'s fine-tuning step (λ_itc = λ_itm = 0)', () => {
     model.zeroGrad();
     const full = model.forward({ ...batch, weights: { itc: 0, itm: 0, lm: 1 } });
     full.loss.backward();
-    expect(terms['lm']).toBeCloseTo(full.lossLm.item(), 6);
+    expect(terms['lm']).toBeCloseTo(full.lossLm!.item(), 6);
     expect(Object.keys(terms).sort()).toEqual(['lm', 'loss']);
     const want = param.grad!.toArray() as number[][];
     grad.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(want[i]![j]!, 6)));

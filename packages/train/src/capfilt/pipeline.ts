@@ -93,7 +93,7 @@ const FINETUNE = { captioner: { itc: 0, itm: 0, lm: 1 }, filter: { itc: 0, itm: 
 /**
  * The two sizes: `fast` runs in the test suite in well under a minute (too small to learn: it
  * checks the plumbing and determinism), `full` is the measured run (`glimpse capfilt --out DIR`,
- * ~20 minutes on 2 cores; patch 8 rather than 4 halves a step, which bought 280 pre-training steps where 160 fitted before).
+ * ~25 minutes on 2 cores; patch 8 rather than 4 halves a step, which bought 400 pre-training steps where 160 fitted before).
  *
  * The filter is fine-tuned with ITM alone (λ_itc = 0, λ_itm = 1) where BLIP uses ITC + ITM.
  * Measured on this data from a pre-trained tiny BLIP: with ITC on (λ_itc 1 or 0.1, λ_itm 1 or 10,
@@ -120,8 +120,8 @@ export const CAPFILT_CONFIGS: Record<'fast' | 'full', CapFiltConfig> = {
     seed: 0,
     data: { imageSize: 32, web: 2000, human: 400, test: 300, noise: 0.4, kinds: ['swap', 'color', 'relation', 'object'], ...WORLD },
     model: { preset: 'tiny', patchSize: 8, maxTokens: 16, vocabSize: 200 },
-    pretrain: { steps: 280, batchSize: 32, lr: 3e-3 },
-    finetune: { captionerSteps: 80, filterSteps: 200, batchSize: 32, lr: 1e-3, ...FINETUNE },
+    pretrain: { steps: 400, batchSize: 32, lr: 3e-3 },
+    finetune: { captionerSteps: 100, filterSteps: 300, batchSize: 32, lr: 1e-3, ...FINETUNE },
     caption: { topP: 0.9, numBeams: 3, maxLength: 14, minLength: 3, batchSize: 100 },
     threshold: 0.5,
     beamModel: false,
