@@ -17,7 +17,7 @@
 // Every stage below is a library function (`@glimpse/train/node`, packages/train/src/capfilt/)
 // that reads what the previous one wrote into one directory, and the same stages run from the
 // command line: `glimpse capfilt <stage> --out DIR`, or all of them with `glimpse capfilt --out
-// DIR` (`pnpm capfilt` runs the full configuration, ~25 minutes on 2 cores; its measured results
+// DIR` (`pnpm capfilt` runs the full configuration, ~27 minutes on 2 cores; its measured results
 // are in the README). This notebook runs a small configuration in a few minutes: too small for
 // the models to learn much, so its numbers are near chance — it shows the machinery and the
 // pictures. Run with `npx -y pnpm@12.4.2 example examples/11-capfilt.ts`; pictures go to

@@ -93,7 +93,7 @@ const FINETUNE = { captioner: { itc: 0, itm: 0, lm: 1 }, filter: { itc: 0, itm: 
 /**
  * The two sizes: `fast` runs in the test suite in well under a minute (too small to learn: it
  * checks the plumbing and determinism), `full` is the measured run (`glimpse capfilt --out DIR`,
- * ~25 minutes on 2 cores; patch 8 rather than 4 halves a step, which bought 400 pre-training steps where 160 fitted before).
+ * ~27 minutes on 2 cores; patch 8 rather than 4 halves a step, which bought 400 pre-training steps where 160 fitted before).
  *
  * The filter is fine-tuned with ITM alone (λ_itc = 0, λ_itm = 1) where BLIP uses ITC + ITM.
  * Measured on this data from a pre-trained tiny BLIP: with ITC on (λ_itc 1 or 0.1, λ_itm 1 or 10,

@@ -279,7 +279,7 @@ export async function capfiltReport(dir: string, o: { log?: (l: string) => void 
       {
         name: 'gallery',
         title: 'Web images: web text, synthetic captions and the filter',
-        image: captionGallery(items, { columns: 4, captionChars: 30, maxLines: 2, maxReferences: 1 }),
+        image: captionGallery(items, { title: 'web images: what the filter kept (KEEP) and cut (CUT), with ITM P(match)', legend: { generated: 'web text, nucleus and beam captions', reference: 'ref: what the image shows' }, columns: 4, captionChars: 30, maxLines: 2, maxReferences: 1 }),
         caption: 'Rows: noisy web texts the filter removed, noisy ones it kept, clean ones kept, clean ones removed. Each image: the web text, the nucleus and the beam caption with the verdict (KEEP/CUT and P(match)); ref: what the image shows (the true caption).',
       },
     ],

@@ -51,7 +51,7 @@ writes DIR/config.json, which the later stages read). Stages, in order:
   ${CAPFILT_STAGES.join(' → ')}
 
   --out DIR             the run directory
-  --config NAME         full (default: ~25 min on 2 cores) or fast (~20 s, tiny: checks the plumbing)
+  --config NAME         full (default: ~27 min on 2 cores) or fast (~20 s, tiny: checks the plumbing)
   --seed N              seeds every stage (default 0); the same seed writes the same files
   --noise X             fraction of web captions made false (default 0.4)
   --threshold X         keep a caption when ITM P(match) > X (default 0.5)

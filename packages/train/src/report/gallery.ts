@@ -222,6 +222,8 @@ export interface CaptionGalleryOptions {
   maxLines?: number;
   /** References shown per image (default 2). */
   maxReferences?: number;
+  /** What the header's legend calls the blue and the grey captions (default 'model caption', 'ref: human-written caption'). */
+  legend?: { generated: string; reference: string };
 }
 
 /**
@@ -255,9 +257,9 @@ export function captionGallery(items: readonly CaptionGalleryItem[], opts: Capti
   const height = top + rowHeights.reduce((a, b) => a + b + 2 * gap, 0) - 2 * gap + pad;
   const img = blankImage(width, height, C.background);
   drawHeader(img, opts.title, (x, y) => {
-    x = say(img, 'model caption', x, y, C.generated);
+    x = say(img, opts.legend?.generated ?? 'model caption', x, y, C.generated);
     x = say(img, ' / ', x, y, C.muted);
-    say(img, 'ref: human-written caption', x, y, C.reference);
+    say(img, opts.legend?.reference ?? 'ref: human-written caption', x, y, C.reference);
   });
   let y = top;
   rowHeights.forEach((h, r) => {
