@@ -30,6 +30,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { CLIPModel } from '@glimpse/models';
 import { Generator, fromArray, randint, randn, tensor, where, type Tensor } from '@glimpse/tensor';
 import { AdamW } from '@glimpse/train';
+import { randomArray } from './random.js';
 
 const SIZES = [2 ** 16, 2 ** 20];
 const COLS = 256;
@@ -80,16 +81,6 @@ const only = process.env.ELEMENTWISE_CASES?.split(',');
 const cases = only ? CASES.filter((c) => only.includes(c.name.split(' ')[0]!)) : CASES;
 const runClip = !only || only.includes('clip');
 const fullRun = !only;
-
-function randomArray(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 function maxError(got: ArrayLike<number>, want: Float64Array, what: string): number {
   if (got.length !== want.length) throw new Error(`elementwise bench: ${what} has ${got.length} elements, expected ${want.length}`);

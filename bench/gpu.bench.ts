@@ -27,6 +27,7 @@ import { dispose, fromArray, Generator, matmul, randn, setBackend, tidy, type Te
 import { gpuAvailable, gpuInfo, gpuUnavailableReason } from '@glimpse/tensor/gpu';
 import { Variable } from '@glimpse/autograd';
 import { PreLNBlock } from '@glimpse/models';
+import { randomArray } from './random.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -49,16 +50,6 @@ const device = gpuInfo();
 const cpuModel = cpus()[0]?.model?.trim() ?? 'unknown cpu';
 console.log(`gpu backend: gpu.js ${device.kernel} (${device.mode}) on ${device.renderer} — ${device.version}`);
 console.log(`cpu backend: ${cpuModel}, ${cpus().length} cores (the cpu backend uses one)`);
-
-function randomArray(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 /**
  * Seconds per call, wall clock and process CPU time (user + system, every thread: the cpu backend's

@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { fromArray, matmul } from '@glimpse/tensor';
+import { randomArray } from './random.js';
 
 const SIZES = (process.env.MATMUL_SIZES ?? '128,256,512,1024').split(',').map(Number);
 
@@ -79,16 +80,6 @@ function tfjsPrepare(n: number, a: Float32Array, b: Float32Array): () => ArrayLi
     z.dispose();
     return out;
   };
-}
-
-function randomArray(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
 }
 
 async function main(): Promise<void> {

@@ -11,8 +11,8 @@ to max_position_embeddings; token values are random on each side (they do not ch
 Hard negatives are drawn every step as BLIP draws them, and as Glimpse's BlipPretrain does:
 weights softmax(sim) + 1e-4 with a zero diagonal from the step's own ITC similarities (no
 gradient), one multinomial draw per row, texts' negative images first. The oracle's forward
-takes the negatives as arguments, so `step_forward` below is that forward with the draw put in
-the middle (same modules, same order of operations, same losses). The two sides draw with their
+takes the draw as a callback and makes it where BLIP does (same modules, same order of
+operations, same losses as the fixtures were made with). The two sides draw with their
 own seeded generators, so the picks differ; their cost does not depend on which rows are picked.
 
 Prints one JSON line: {"seconds_per_step": …, "threads": …, "torch": …}.
@@ -22,46 +22,27 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from timing import report_step_time  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "oracle"))
-from blip import BlipPretrain, hard_negative_weights, lm_loss, with_first  # noqa: E402
+from blip import BlipPretrain, hard_negative_weights  # noqa: E402
 
 
 def caption_lengths(batch, max_len):
     return [min(8 + (5 * b) % 17, max_len) for b in range(batch)]
 
 
-def step_forward(model, pixels, ids, mask, draws):
-    """tools/oracle/blip.py BlipPretrain.forward, with BLIP's hard-negative draw where blip_pretrain.py makes it."""
-    c = model.c
-    with torch.no_grad():
-        model.temp.clamp_(c["temp_min"], c["temp_max"])
-    image_embeds, sim_i2t, sim_t2i = model.similarities(pixels, ids, mask)
-    bs = ids.shape[0]
-    targets = torch.arange(bs)
-    loss_itc = (F.cross_entropy(sim_i2t, targets) + F.cross_entropy(sim_t2i, targets)) / 2
-    with torch.no_grad():
+def hard_negatives(draws):
+    """BLIP's draw: one multinomial pick per row from softmax(sim) + 1e-4 with a zero diagonal, texts' negative images first."""
+
+    def draw(sim_i2t, sim_t2i):
         neg_image_for_text = torch.multinomial(hard_negative_weights(sim_t2i), 1, generator=draws)[:, 0]
         neg_text_for_image = torch.multinomial(hard_negative_weights(sim_i2t), 1, generator=draws)[:, 0]
-    enc_ids = with_first(ids, c["enc_token_id"])
-    output_pos = model.text_encoder(enc_ids, mask, image_embeds)
-    text_ids_all = torch.cat([enc_ids, enc_ids[neg_text_for_image]])
-    text_atts_all = torch.cat([mask, mask[neg_text_for_image]])
-    image_embeds_all = torch.cat([image_embeds[neg_image_for_text], image_embeds])
-    output_neg = model.text_encoder(text_ids_all, text_atts_all, image_embeds_all)
-    vl = torch.cat([output_pos[:, 0], output_neg[:, 0]])
-    itm_logits = model.itm_head(vl)
-    itm_labels = torch.cat([torch.ones(bs, dtype=torch.long), torch.zeros(2 * bs, dtype=torch.long)])
-    loss_itm = F.cross_entropy(itm_logits, itm_labels)
-    dec_ids = with_first(ids, c["text_config"]["bos_token_id"])
-    labels = dec_ids.masked_fill(dec_ids == c["text_config"]["pad_token_id"], -100)
-    lm_logits = model.text_decoder(dec_ids, mask, image_embeds)
-    loss_lm = lm_loss(lm_logits, labels, c["lm_label_smoothing"])
-    return loss_itc, loss_itm, loss_lm
+        return neg_image_for_text, neg_text_for_image
+
+    return draw
 
 
 def main():
@@ -78,11 +59,11 @@ def main():
         ids[b, 1 : n - 1] = torch.randint(3, V - 2, (n - 2,))
         ids[b, 0], ids[b, n - 1] = 1, t["sep_token_id"]  # [CLS] … [SEP]
     mask = (ids != t["pad_token_id"]).long()
-    draws = torch.Generator().manual_seed(1)
+    draw = hard_negatives(torch.Generator().manual_seed(1))
 
     def step():
         opt.zero_grad()
-        loss_itc, loss_itm, loss_lm = step_forward(model, pixels, ids, mask, draws)
+        loss_itc, loss_itm, loss_lm, _, _ = model(pixels, ids, mask, draw=draw)
         loss = loss_itc + loss_itm + loss_lm
         loss.backward()
         opt.step()

@@ -324,13 +324,18 @@ class BlipPretrain(nn.Module):
         text_feat = F.normalize(self.text_proj(text[:, 0]), dim=-1)
         return image_embeds, image_feat @ text_feat.t() / self.temp, text_feat @ image_feat.t() / self.temp
 
-    def forward(self, pixels, ids, mask, neg_image_for_text, neg_text_for_image):
+    def forward(self, pixels, ids, mask, neg_image_for_text=None, neg_text_for_image=None, draw=None):
+        """The three losses with pinned negatives, or with `draw(sim_i2t, sim_t2i)` -> (neg_image_for_text,
+        neg_text_for_image) called where BLIP's blip_pretrain.py draws them (bench/peers/torch_blip_step.py)."""
         with torch.no_grad():
             self.temp.clamp_(0.001, 0.5)
         image_embeds, sim_i2t, sim_t2i = self.similarities(pixels, ids, mask)
         bs = ids.shape[0]
         targets = torch.arange(bs)
         loss_itc = (F.cross_entropy(sim_i2t, targets) + F.cross_entropy(sim_t2i, targets)) / 2
+        if draw is not None:
+            with torch.no_grad():
+                neg_image_for_text, neg_text_for_image = draw(sim_i2t, sim_t2i)
         enc_ids = with_first(ids, self.c["enc_token_id"])
         output_pos = self.text_encoder(enc_ids, mask, image_embeds)
         text_ids_all = torch.cat([enc_ids, enc_ids[neg_text_for_image]])

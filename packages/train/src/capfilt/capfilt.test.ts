@@ -9,7 +9,8 @@ import { blipCaptionBatcher, blipTokenizerFor, createBLIP } from '../recipes/bli
 import { blipTask } from '../tasks.js';
 import { captionTruth, makeCapFiltData, parseShapesCaption } from './data.js';
 import { captionDiversity, distinctNgrams, filterScore } from './measures.js';
-import { bootstrappedRows, CAPFILT_CONFIGS, capfiltPaths, type FilteredRow } from './pipeline.js';
+import { CAPFILT_CONFIGS, capfiltPaths } from './config.js';
+import { bootstrappedRows, type FilteredRow } from './pipeline.js';
 import type { CapFiltResults } from './report.js';
 import { runCapFilt } from './run.js';
 

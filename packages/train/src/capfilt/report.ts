@@ -5,7 +5,7 @@
  * bootstrapped, the loss curves, and a gallery of web images with their web text, synthetic
  * captions and the filter's verdicts. The findings are stated from the numbers, whatever their sign.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { readImage, writeFileAtomic } from '@glimpse/models/node';
@@ -15,7 +15,8 @@ import { captionGallery, type CaptionGalleryItem } from '../report/gallery.js';
 import { writeReport, type CurvesSection, type MetricRow } from '../report/report.js';
 import { captionTruth, readJsonl, type CapFiltRow } from './data.js';
 import { captionDiversity, filterScore, type FilterScore } from './measures.js';
-import { capfiltPaths, readCapFiltConfig, type BootstrappedRow, type CapFiltConfig, type CapFiltEvaluation, type FilteredRow } from './pipeline.js';
+import { capfiltPaths, readCapFiltConfig, readJson, readTimings, type CapFiltConfig } from './config.js';
+import type { BootstrappedRow, CapFiltEvaluation, FilteredRow } from './pipeline.js';
 
 /** Synthetic captions of one decoding method, measured. */
 export interface SyntheticStats {
@@ -65,7 +66,7 @@ export function capfiltResults(dir: string): CapFiltResults {
   const config = readCapFiltConfig(dir);
   const web = readJsonl<CapFiltRow>(join(p.data, 'web.jsonl'));
   const filtered = readJsonl<FilteredRow>(p.filtered);
-  const evaluation = JSON.parse(readFileSync(p.evaluation, 'utf8')) as CapFiltEvaluation;
+  const evaluation = readJson<CapFiltEvaluation>(p.evaluation, 'report');
   const byKind: Partial<Record<CorruptionKind, number>> = {};
   for (const r of web) if (r.noise) byKind[r.noise] = (byKind[r.noise] ?? 0) + 1;
   const noisy = web.filter((r) => r.noise).length;
@@ -244,7 +245,7 @@ export async function capfiltReport(dir: string, o: { log?: (l: string) => void 
       references: [w.original ?? w.caption],
     };
   });
-  const timings = existsSync(p.timings) ? (JSON.parse(readFileSync(p.timings, 'utf8')) as Record<string, number>) : {};
+  const timings = readTimings(dir);
   const total = Object.values(timings).reduce((a, b) => a + b, 0);
   const curves: CurvesSection[] = [
     { name: 'loss-raw', source: join(p.pretrain, 'metrics.jsonl'), title: 'pre-training on raw web + human data (the baseline)', terms: ['itc', 'itm', 'lm'] },

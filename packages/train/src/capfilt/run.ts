@@ -1,5 +1,6 @@
 /** Running CapFilt: one stage, or all of them in order (see pipeline.ts for what each writes). */
-import { capfiltBootstrap, capfiltCaption, capfiltData, capfiltEvaluate, capfiltFilter, capfiltFinetune, capfiltPretrain, capfiltRetrain, CAPFILT_STAGES, type CapFiltConfig, type CapFiltStage, type StageOptions } from './pipeline.js';
+import { CAPFILT_STAGES, type CapFiltConfig, type CapFiltStage } from './config.js';
+import { capfiltBootstrap, capfiltCaption, capfiltData, capfiltEvaluate, capfiltFilter, capfiltFinetune, capfiltPretrain, capfiltRetrain, type StageOptions } from './pipeline.js';
 import { capfiltReport, type CapFiltResults } from './report.js';
 
 /** Runs one stage on run directory `dir` (`config` is needed by the data stage only; the others read DIR/config.json). */

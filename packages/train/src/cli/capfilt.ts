@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { CAPFILT_CONFIGS, CAPFILT_STAGES, capfiltPaths, type CapFiltConfig, type CapFiltStage } from '../capfilt/pipeline.js';
+import { CAPFILT_CONFIGS, CAPFILT_STAGES, capfiltPaths, type CapFiltConfig, type CapFiltStage } from '../capfilt/config.js';
 import { runCapFilt, runCapFiltStage } from '../capfilt/run.js';
 import { integer, number, UsageError, type Command } from './args.js';
 
